@@ -5,7 +5,7 @@
 import net from 'node:net';
 import type { Toxiproxy } from 'toxiproxy-node-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { echoServer, EchoClient, type Peer, portOf } from '../test/support/net.ts';
+import { EchoClient, echoServer, type Peer, portOf } from '../test/support/net.ts';
 import { startToxiproxy } from '../test/support/toxiproxy.ts';
 import type { ToxiproxyServer } from './server.ts';
 
@@ -28,7 +28,11 @@ afterEach(async () => {
 
 const api = (path: string, init: RequestInit = {}) => fetch(`${url}${path}`, init);
 const json = (method: string, path: string, body: unknown) =>
-  api(path, { method, body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  api(path, {
+    method,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
 
 async function errorOf(res: Response): Promise<{ status: number; body: { error: string; status: number } }> {
   return { status: res.status, body: (await res.json()) as { error: string; status: number } };
@@ -40,7 +44,11 @@ describe('proxies', () => {
   });
 
   it('creates a proxy on an ephemeral port and reports the real one', async () => {
-    const proxy = await client.createProxy({ name: 'p1', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` });
+    const proxy = await client.createProxy({
+      name: 'p1',
+      listen: '127.0.0.1:0',
+      upstream: `127.0.0.1:${echo.port}`,
+    });
     expect(proxy.listen).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(portOf(proxy.listen)).toBeGreaterThan(0);
     expect(proxy.enabled).toBe(true);
@@ -61,14 +69,23 @@ describe('proxies', () => {
   });
 
   it('creates a disabled proxy without listening', async () => {
-    const proxy = await client.createProxy({ name: 'off', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}`, enabled: false });
+    const proxy = await client.createProxy({
+      name: 'off',
+      listen: '127.0.0.1:0',
+      upstream: `127.0.0.1:${echo.port}`,
+      enabled: false,
+    });
     expect(proxy.enabled).toBe(false);
   });
 
   it('rejects duplicates with 409 and missing fields with 400', async () => {
     await client.createProxy({ name: 'dup', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` });
-    await expect(client.createProxy({ name: 'dup', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` })).rejects.toThrow(/409/);
-    expect(await errorOf(await json('POST', '/proxies', { name: 'dup', upstream: `127.0.0.1:${echo.port}` }))).toEqual({
+    await expect(
+      client.createProxy({ name: 'dup', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` }),
+    ).rejects.toThrow(/409/);
+    expect(
+      await errorOf(await json('POST', '/proxies', { name: 'dup', upstream: `127.0.0.1:${echo.port}` })),
+    ).toEqual({
       status: 409,
       body: { error: 'proxy already exists', status: 409 },
     });
@@ -103,13 +120,21 @@ describe('proxies', () => {
       ['GET', '/proxies/nope/toxics'],
       ['POST', '/proxies/nope/toxics'],
     ] as const) {
-      const res = await json(method, path, method === 'GET' || method === 'DELETE' ? undefined : { type: 'latency' });
+      const res = await json(
+        method,
+        path,
+        method === 'GET' || method === 'DELETE' ? undefined : { type: 'latency' },
+      );
       expect(await errorOf(res)).toEqual({ status: 404, body: { error: 'proxy not found', status: 404 } });
     }
   });
 
   it('updates with PATCH and with the deprecated POST; disabling closes the listener and live connections', async () => {
-    const proxy = await client.createProxy({ name: 'upd', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` });
+    const proxy = await client.createProxy({
+      name: 'upd',
+      listen: '127.0.0.1:0',
+      upstream: `127.0.0.1:${echo.port}`,
+    });
     const port = portOf(proxy.listen);
     const live = await EchoClient.connect(port);
     await live.rtt();
@@ -127,7 +152,11 @@ describe('proxies', () => {
   });
 
   it('deletes a proxy (204) and stops its listener', async () => {
-    const proxy = await client.createProxy({ name: 'del', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` });
+    const proxy = await client.createProxy({
+      name: 'del',
+      listen: '127.0.0.1:0',
+      upstream: `127.0.0.1:${echo.port}`,
+    });
     const res = await api('/proxies/del', { method: 'DELETE' });
     expect(res.status).toBe(204);
     await expect(EchoClient.connect(portOf(proxy.listen))).rejects.toMatchObject({ code: 'ECONNREFUSED' });
@@ -137,8 +166,13 @@ describe('proxies', () => {
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const port = (blocker.address() as net.AddressInfo).port;
-    const res = await errorOf(await json('POST', '/proxies', { name: 'busy', listen: `127.0.0.1:${port}`, upstream: 'a:1' }));
-    expect(res).toEqual({ status: 500, body: { error: `listen tcp 127.0.0.1:${port}: bind: address already in use`, status: 500 } });
+    const res = await errorOf(
+      await json('POST', '/proxies', { name: 'busy', listen: `127.0.0.1:${port}`, upstream: 'a:1' }),
+    );
+    expect(res).toEqual({
+      status: 500,
+      body: { error: `listen tcp 127.0.0.1:${port}: bind: address already in use`, status: 500 },
+    });
     blocker.close();
     expect(Object.keys(await client.getAll())).toEqual([]);
     expect((await api('/version')).status).toBe(200);
@@ -149,7 +183,11 @@ describe('proxies', () => {
     await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
     const deadPort = (dead.address() as net.AddressInfo).port;
     await new Promise<void>((r) => dead.close(() => r()));
-    const proxy = await client.createProxy({ name: 'refused', listen: '127.0.0.1:0', upstream: `127.0.0.1:${deadPort}` });
+    const proxy = await client.createProxy({
+      name: 'refused',
+      listen: '127.0.0.1:0',
+      upstream: `127.0.0.1:${deadPort}`,
+    });
     const sock = net.connect(portOf(proxy.listen), '127.0.0.1');
     await new Promise<void>((r) => sock.on('close', () => r()).on('error', () => {}));
     const metrics = await (await api('/metrics')).text();
@@ -169,7 +207,13 @@ describe('populate and reset', () => {
       { name: 'b', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` },
     ]);
     const a = first.a!;
-    await a.addToxic({ name: 'lat', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 10, jitter: 0 } } as never);
+    await a.addToxic({
+      name: 'lat',
+      type: 'latency',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { latency: 10, jitter: 0 },
+    } as never);
     // Same listen (as reported) and upstream: kept, with its toxic.
     const res = await json('POST', '/populate', [
       { name: 'a', listen: a.listen, upstream: `127.0.0.1:${echo.port}` },
@@ -190,13 +234,26 @@ describe('populate and reset', () => {
       { name: 'bad' },
     ]);
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: 'missing required field: upstream at proxy 2', status: 400 });
+    expect(await res.json()).toMatchObject({
+      error: 'missing required field: upstream at proxy 2',
+      status: 400,
+    });
     expect(Object.keys(await client.getAll())).toEqual([]);
   });
 
   it('reset re-enables every proxy and removes every toxic (204)', async () => {
-    const p = await client.createProxy({ name: 'r', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` });
-    await p.addToxic({ name: 't', type: 'timeout', stream: 'upstream', toxicity: 1, attributes: { timeout: 0 } } as never);
+    const p = await client.createProxy({
+      name: 'r',
+      listen: '127.0.0.1:0',
+      upstream: `127.0.0.1:${echo.port}`,
+    });
+    await p.addToxic({
+      name: 't',
+      type: 'timeout',
+      stream: 'upstream',
+      toxicity: 1,
+      attributes: { timeout: 0 },
+    } as never);
     await p.update({ enabled: false, listen: p.listen, upstream: p.upstream });
     const res = await api('/reset', { method: 'POST' });
     expect(res.status).toBe(204);
@@ -207,7 +264,11 @@ describe('populate and reset', () => {
 
 describe('toxics', () => {
   it('adds with defaults, shows, lists, updates (PATCH and POST) and deletes', async () => {
-    const p = await client.createProxy({ name: 'tx', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` });
+    const p = await client.createProxy({
+      name: 'tx',
+      listen: '127.0.0.1:0',
+      upstream: `127.0.0.1:${echo.port}`,
+    });
     const res = await json('POST', '/proxies/tx/toxics', { type: 'latency', attributes: { latency: 100 } });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
@@ -217,18 +278,32 @@ describe('toxics', () => {
       stream: 'downstream',
       toxicity: 1,
     });
-    await p.addToxic({ name: 'bw', type: 'bandwidth', stream: 'upstream', toxicity: 0.5, attributes: { rate: 100 } } as never);
+    await p.addToxic({
+      name: 'bw',
+      type: 'bandwidth',
+      stream: 'upstream',
+      toxicity: 0.5,
+      attributes: { rate: 100 },
+    } as never);
     const list = (await (await api('/proxies/tx/toxics')).json()) as { name: string }[];
     expect(list.map((t) => t.name)).toEqual(['bw', 'latency_downstream']); // upstream first, like Toxiproxy
     const shown = await p.getToxic('bw');
-    expect(shown.toJson()).toMatchObject({ type: 'bandwidth', stream: 'upstream', toxicity: 0.5, attributes: { rate: 100 } });
+    expect(shown.toJson()).toMatchObject({
+      type: 'bandwidth',
+      stream: 'upstream',
+      toxicity: 0.5,
+      attributes: { rate: 100 },
+    });
     const patched = await json('PATCH', '/proxies/tx/toxics/bw', { attributes: { rate: 200 } });
     expect(await patched.json()).toMatchObject({ toxicity: 0.5, attributes: { rate: 200 } });
     const updated = await shown.update({ toxicity: 1 } as never); // POST alias through the client
     expect(updated.toxicity).toBe(1);
     expect(updated.attributes).toEqual({ rate: 200 });
     expect((await api('/proxies/tx/toxics/bw', { method: 'DELETE' })).status).toBe(204);
-    expect(await errorOf(await api('/proxies/tx/toxics/bw'))).toEqual({ status: 404, body: { error: 'toxic not found', status: 404 } });
+    expect(await errorOf(await api('/proxies/tx/toxics/bw'))).toEqual({
+      status: 404,
+      body: { error: 'toxic not found', status: 404 },
+    });
     expect((await errorOf(await api('/proxies/tx/toxics/bw', { method: 'DELETE' }))).status).toBe(404);
     expect((await errorOf(await json('PATCH', '/proxies/tx/toxics/bw', {}))).status).toBe(404);
   });
@@ -236,7 +311,10 @@ describe('toxics', () => {
   it('rejects bad toxics with Toxiproxy errors', async () => {
     await client.createProxy({ name: 'bad', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` });
     const post = async (body: unknown) => errorOf(await json('POST', '/proxies/bad/toxics', body));
-    expect(await post({ type: 'nonsense' })).toEqual({ status: 400, body: { error: 'invalid toxic type', status: 400 } });
+    expect(await post({ type: 'nonsense' })).toEqual({
+      status: 400,
+      body: { error: 'invalid toxic type', status: 400 },
+    });
     expect(await post({ type: 'latency', stream: 'sideways' })).toEqual({
       status: 400,
       body: { error: 'stream was invalid, can be either upstream or downstream', status: 400 },
@@ -247,10 +325,15 @@ describe('toxics', () => {
     expect((await post({ type: 'bandwidth', attributes: { rate: 'fast' } })).body.error).toBe(
       'bad request body: bandwidth.rate must be a number, got the string "fast"',
     );
-    expect((await post({ type: 'latency', toxicity: 1.5 })).body.error).toMatch(/toxicity must be between 0 and 1/);
+    expect((await post({ type: 'latency', toxicity: 1.5 })).body.error).toMatch(
+      /toxicity must be between 0 and 1/,
+    );
     expect((await post('not json')).body.error).toMatch(/^bad request body:/);
     await json('POST', '/proxies/bad/toxics', { type: 'latency', name: 'same' });
-    expect(await post({ type: 'latency', name: 'same' })).toEqual({ status: 409, body: { error: 'toxic already exists', status: 409 } });
+    expect(await post({ type: 'latency', name: 'same' })).toEqual({
+      status: 409,
+      body: { error: 'toxic already exists', status: 409 },
+    });
     // The server is still fine after all that.
     expect((await api('/proxies/bad')).status).toBe(200);
   });
@@ -258,8 +341,18 @@ describe('toxics', () => {
 
 describe('metrics', () => {
   it('exposes bytes per proxy and direction, connections and active toxics in Prometheus format', async () => {
-    const p = await client.createProxy({ name: 'm', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` });
-    await p.addToxic({ name: 'lat', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 1, jitter: 0 } } as never);
+    const p = await client.createProxy({
+      name: 'm',
+      listen: '127.0.0.1:0',
+      upstream: `127.0.0.1:${echo.port}`,
+    });
+    await p.addToxic({
+      name: 'lat',
+      type: 'latency',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { latency: 1, jitter: 0 },
+    } as never);
     const c = await EchoClient.connect(portOf(p.listen));
     await c.rtt('12345');
     const text = await (await api('/metrics')).text();
@@ -269,6 +362,8 @@ describe('metrics', () => {
     expect(text).toContain(`toxiproxy_proxy_sent_bytes_total{direction="downstream",${labels}} 5`);
     expect(text).toContain('streamdrill_proxy_connections_total{proxy="m"} 1');
     expect(text).toContain('streamdrill_proxy_active_connections{proxy="m"} 1');
-    expect(text).toContain('streamdrill_proxy_active_toxics{proxy="m",type="latency",stream="downstream",toxic="lat"} 1');
+    expect(text).toContain(
+      'streamdrill_proxy_active_toxics{proxy="m",type="latency",stream="downstream",toxic="lat"} 1',
+    );
   });
 });

@@ -8,6 +8,7 @@ import { FaultProxy, type ToxicSettings } from './client.ts';
 import { type ProbeResult, probe } from './probe.ts';
 
 export interface DemoRow {
+  id: string;
   fault: string;
   expect: string;
   result: ProbeResult;
@@ -17,6 +18,7 @@ export interface DemoRow {
 export const DEMO_BODY_BYTES = 256 * 1000;
 
 interface DemoCase {
+  id: string;
   fault: string;
   expect: string;
   toxic?: ToxicSettings;
@@ -24,44 +26,56 @@ interface DemoCase {
 }
 
 const CASES: DemoCase[] = [
-  { fault: 'none', expect: 'baseline' },
+  { id: 'none', fault: 'none', expect: 'baseline' },
   {
+    id: 'latency',
     fault: 'latency 200±50 ms',
     expect: 'first byte ~150-250 ms later',
     toxic: { type: 'latency', attributes: { latency: 200, jitter: 50 } },
   },
   {
+    id: 'latency-spared',
     fault: 'latency, toxicity 0',
     expect: 'no effect (spared by the draw)',
     toxic: { type: 'latency', toxicity: 0, attributes: { latency: 500 } },
   },
   {
+    id: 'bandwidth',
     fault: 'bandwidth 500 KB/s',
     expect: '256 KB takes ~0.5 s',
     toxic: { type: 'bandwidth', attributes: { rate: 500 } },
   },
   {
+    id: 'slow_close',
     fault: 'slow_close 400 ms',
     expect: 'close ~400 ms after the data',
     toxic: { type: 'slow_close', attributes: { delay: 400 } },
   },
   {
+    id: 'timeout',
     fault: 'timeout 600 ms (upstream)',
     expect: 'no bytes, closed after ~600 ms',
     toxic: { type: 'timeout', stream: 'upstream', attributes: { timeout: 600 } },
   },
-  { fault: 'reset_peer', expect: 'ECONNRESET', toxic: { type: 'reset_peer', attributes: { timeout: 0 } } },
   {
+    id: 'reset_peer',
+    fault: 'reset_peer',
+    expect: 'ECONNRESET',
+    toxic: { type: 'reset_peer', attributes: { timeout: 0 } },
+  },
+  {
+    id: 'slicer',
     fault: 'slicer 1 KB ±200 B, 1 ms apart',
     expect: 'hundreds of small reads',
     toxic: { type: 'slicer', attributes: { average_size: 1000, size_variation: 200, delay: 1000 } },
   },
   {
+    id: 'limit_data',
     fault: 'limit_data 10000 B',
     expect: 'exactly 10000 bytes, then closed',
     toxic: { type: 'limit_data', attributes: { bytes: 10000 } },
   },
-  { fault: 'proxy disabled (down)', expect: 'ECONNREFUSED', disable: true },
+  { id: 'down', fault: 'proxy disabled (down)', expect: 'ECONNREFUSED', disable: true },
 ];
 
 export async function runProxyDemo(
@@ -85,6 +99,7 @@ export async function runProxyDemo(
       if (c.toxic) await faults.addToxic('demo-origin', { ...c.toxic, name: 'demo' });
       if (c.disable) await faults.setEnabled('demo-origin', false);
       rows.push({
+        id: c.id,
         fault: c.fault,
         expect: c.expect,
         result: await probe(port, '/segment.m4s', { timeoutMs: 5000 }),

@@ -73,10 +73,13 @@ export class EchoClient {
   }
 
   /** Sends a small message and resolves with the ms until the echo's first bytes arrive. */
-  rtt(message = 'ping'): Promise<number> {
+  rtt(message = 'ping', timeoutMs = 5000): Promise<number> {
     const start = performance.now();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no echo within 5 s')), 5000);
+      const timer = setTimeout(() => {
+        this.pending = undefined;
+        reject(new Error(`no echo within ${timeoutMs} ms`));
+      }, timeoutMs);
       this.pending = () => {
         clearTimeout(timer);
         resolve(performance.now() - start);
