@@ -4,7 +4,14 @@
  */
 import net, { type Server, type Socket } from 'node:net';
 import { formatHostPort, parseHostPort } from './address.ts';
-import { type ByteCounters, Connection, type Direction, type ToxicSpec } from './connection.ts';
+import {
+  type ByteCounters,
+  bulkReader,
+  Connection,
+  type Direction,
+  registerBulkSocket,
+  type ToxicSpec,
+} from './connection.ts';
 import { ApiError, Errors } from './errors.ts';
 import { resolveAttributes, TOXICS } from './toxics/index.ts';
 
