@@ -1,5 +1,5 @@
 /**
- * Seeded pseudo-random numbers for the fault proxy.
+ * Seeded pseudo-random numbers (fault proxy draws, HTTP fault shares, the simulator).
  *
  * Toxiproxy's own `-seed` flag has no effect; ours makes jitter, toxicity draws and slicer sizes
  * reproducible. Each (proxy, connection, direction, toxic) gets its own stream derived from the

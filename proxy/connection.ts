@@ -7,7 +7,7 @@
  */
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { createRng } from './rng.ts';
+import { createRng } from '../core/rng.ts';
 import type { ToxicDefinition } from './toxics/index.ts';
 import { type Attributes, passThrough, type Stage, type StageContext } from './toxics/toxic.ts';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { EchoClient } from '../test/support/net.ts';
 import { startProxied } from '../test/support/proxied.ts';
-import { createRng } from './rng.ts';
+import { createRng } from '../core/rng.ts';
 import { latency } from './toxics/latency.ts';
 import type { StageContext } from './toxics/toxic.ts';
 

@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { ProxyCollection, type ProxyInput, readProxyInput } from './collection.ts';
 import { ApiError, Errors } from './errors.ts';
 import { createProxyMetrics } from './metrics.ts';
-import { randomSeed } from './rng.ts';
+import { randomSeed } from '../core/rng.ts';
 
 /** The Toxiproxy release whose API this server reproduces. */
 export const TOXIPROXY_API_VERSION = '2.12.0';

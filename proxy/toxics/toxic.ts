@@ -5,7 +5,7 @@
  * bytes the previous stage forwarded and decides when, and whether, to pass them on. Stages keep
  * byte order; the link handles sockets, backpressure and byte accounting.
  */
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../core/rng.ts';
 
 export type Attributes = Record<string, number>;
 
