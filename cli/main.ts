@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.ts';
+import { registerStack } from './commands/stack.ts';
 import { registerToxiproxy } from './commands/toxiproxy.ts';
 import { InputError, UsageError } from './errors.ts';
 
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true);
   registerToxiproxy(program);
   registerDemo(program);
+  registerStack(program);
   applyToAll(program, (cmd) => cmd.exitOverride());
   return program;
 }

@@ -1,8 +1,8 @@
 /** `--seed` makes jitter reproducible: the same seed gives the same delays, another seed others. */
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../core/rng.ts';
 import { EchoClient } from '../test/support/net.ts';
 import { startProxied } from '../test/support/proxied.ts';
-import { createRng } from '../core/rng.ts';
 import { latency } from './toxics/latency.ts';
 import type { StageContext } from './toxics/toxic.ts';
 

@@ -4,10 +4,10 @@
  * Real Toxiproxy and this server are interchangeable behind `FaultProxy` (client.ts).
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { randomSeed } from '../core/rng.ts';
 import { ProxyCollection, type ProxyInput, readProxyInput } from './collection.ts';
 import { ApiError, Errors } from './errors.ts';
 import { createProxyMetrics } from './metrics.ts';
-import { randomSeed } from '../core/rng.ts';
 
 /** The Toxiproxy release whose API this server reproduces. */
 export const TOXIPROXY_API_VERSION = '2.12.0';

@@ -45,6 +45,42 @@ export interface LiveOriginOptions {
   /** Path prefix, default `/live`. */
   basePath?: string;
   faults?: (channel: string, variant: Variant) => LiveFaults | undefined;
+  /**
+   * Per-segment override, read for every segment request: a feature flag whose ad creative breaks
+   * playback on one device class corrupts the segments of its ad breaks for that class. The
+   * device class comes from the `x-sd-device-class` header the CDN forwards.
+   */
+  segmentOverride?: (ctx: SegmentContext) => SegmentOverride | undefined;
+}
+
+export interface SegmentContext {
+  channel: string;
+  variant: Variant;
+  rendition: string;
+  kind: 'video' | 'audio';
+  n: number;
+  deviceClass?: string;
+}
+
+export interface SegmentOverride {
+  /** Serve the segment with its media data overwritten, so the decoder fails on it. */
+  corrupt?: boolean;
+  /** A Vary header to send (e.g. `X-SD-Device-Class`), so caches keep per-class copies. */
+  vary?: string;
+}
+
+/** Overwrites every mdat payload with 0xFF: box structure intact, samples undecodable. */
+function corruptMedia(bytes: Uint8Array): Buffer {
+  const out = Buffer.from(bytes);
+  let pos = 0;
+  while (pos + 8 <= out.length) {
+    const size = out.readUInt32BE(pos);
+    const type = out.toString('latin1', pos + 4, pos + 8);
+    if (size < 8) break;
+    if (type === 'mdat') out.fill(0xff, pos + 8, Math.min(out.length, pos + size));
+    pos += size;
+  }
+  return out;
 }
 
 export interface LiveOrigin {
@@ -187,10 +223,20 @@ export function createLiveOrigin(opts: LiveOriginOptions): LiveOrigin {
         const d = rend.description;
         const extraTicks = d.kind === 'audio' ? ((r.faults.audioOffsetMs?.(n) ?? 0) * d.timescale) / 1000 : 0;
         const bytes = liveSegmentBytes(rend, n, extraTicks);
-        return reply
-          .header('cache-control', CACHE_SEGMENT)
-          .type(`${d.kind}/mp4`)
-          .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        const deviceClass = req.headers['x-sd-device-class'];
+        const override = opts.segmentOverride?.({
+          channel: r.channel.name,
+          variant: r.variant,
+          rendition: d.id,
+          kind: d.kind,
+          n,
+          deviceClass: typeof deviceClass === 'string' ? deviceClass : undefined,
+        });
+        if (override?.vary) reply.header('vary', override.vary);
+        const body = override?.corrupt
+          ? corruptMedia(bytes)
+          : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        return reply.header('cache-control', CACHE_SEGMENT).type(`${d.kind}/mp4`).send(body);
       },
     );
   };
