@@ -22,11 +22,12 @@ describe('streamdrill CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('toxiproxy');
     expect(r.stdout).toContain('demo');
+    expect(r.stdout).toContain('stack');
   });
 
   it('has --help for every command', async () => {
-    for (const cmd of ['toxiproxy', 'demo']) {
-      const r = await run([cmd, '--help']);
+    for (const cmd of ['toxiproxy', 'demo', 'stack', 'stack up', 'stack fault add', 'stack mitigate']) {
+      const r = await run([...cmd.split(' '), '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`Usage: streamdrill ${cmd}`);
     }

@@ -80,7 +80,12 @@ export function createCapacityGate(opts: CapacityOptions): CapacityGate {
     let released = false;
     return {
       grantedAtMs,
-      serviceDone: () => clock.sleep(Math.max(0, grantedAtMs + opts.serviceMs - clock.now())),
+      serviceDone: () => {
+        // No wait when the service time is already over (and none at all with serviceMs 0, so a
+        // stack on a VirtualClock answers without the clock being advanced).
+        const wait = grantedAtMs + opts.serviceMs - clock.now();
+        return wait > 0 ? clock.sleep(wait) : Promise.resolve();
+      },
       release: () => {
         if (released) return;
         released = true;

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../../core/clock.ts';
-import { malformManifest } from '../playback/malform.ts';
+import { malformManifest } from './malform.ts';
 import type { FaultRegistry } from './registry.ts';
 import type { RequestEffects, RequestFacts } from './types.ts';
 

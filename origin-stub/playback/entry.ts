@@ -12,11 +12,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../../core/clock.ts';
+import { malformManifest } from '../faults/malform.ts';
 import type { FaultRegistry } from '../faults/registry.ts';
 import type { LiveChannel } from '../packager/channels.ts';
 import type { LiveTiming } from '../packager/timeline.ts';
 import { routePop, type Topology } from '../topology.ts';
-import { malformManifest } from './malform.ts';
 import { type Pathway, renderSteeredMpd, renderSteeredMultivariant } from './manifests.ts';
 
 export interface EntryLinks {

@@ -6,7 +6,11 @@
 const TRUNCATE_SHARE = 0.6;
 
 export function corruptManifest(body: Buffer): Buffer {
-  let text = body.toString('utf8');
+  return Buffer.from(malformManifest(body.toString('utf8')), 'utf8');
+}
+
+export function malformManifest(original: string): string {
+  let text = original;
   if (text.startsWith('#EXTM3U')) {
     // hls.js and Shaka both refuse a playlist whose first line is not exactly #EXTM3U.
     text = `#EXT_M3U${text.slice('#EXTM3U'.length)}`;
@@ -16,5 +20,5 @@ export function corruptManifest(body: Buffer): Buffer {
   const cut = Math.max(1, Math.floor(text.length * TRUNCATE_SHARE));
   // Never cut at a line end: a truncated playlist must also end in the middle of a line.
   const end = text[cut - 1] === '\n' ? cut - 1 : cut;
-  return Buffer.from(text.slice(0, end), 'utf8');
+  return text.slice(0, end);
 }

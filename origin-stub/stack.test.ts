@@ -1,0 +1,392 @@
+/**
+ * The assembled stack over real loopback HTTP (no browser): every HTTP fault and every lever has
+ * its observable effect and is fully removed; steering answers per region; the control API rejects
+ * bad input clearly; closing leaves no port open.
+ */
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Stack } from './stack.ts';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await Stack.start({ seed: 'stack-test', manifestMonitorMs: 0 });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+const edge = (cdn: string, pop: string, isp: string) => stack.linkUrl(`viewer.${cdn}.${pop}.${isp}`);
+const api = async (method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${stack.urls.control}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+};
+
+/** The newest segment number of a live playlist fetched through a POP. */
+async function newestSegment(
+  base: string,
+  channel = 'news',
+  rendition = '216p',
+): Promise<{ n: number; text: string }> {
+  const text = await (await fetch(`${base}/live/${channel}/clear/${rendition}/media.m3u8`)).text();
+  const segs = text.split('\n').filter((l) => l.endsWith('.m4s'));
+  return { n: Number(segs.at(-1)!.replace('.m4s', '')), text };
+}
+
+describe('delivery', () => {
+  it('serves a segment through edge → shield → origin and caches it at both tiers', async () => {
+    const base = edge('cdn-a', 'ams', 'eu-telco');
+    const { n } = await newestSegment(base);
+    const url = `${base}/live/news/clear/216p/${n}.m4s`;
+    const first = await fetch(url);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-cache')).toBe('MISS');
+    await first.arrayBuffer();
+    const second = await fetch(url);
+    expect(second.headers.get('x-cache')).toBe('HIT');
+    expect(second.headers.get('x-served-by')).toBe('cdn-a/ams');
+    await second.arrayBuffer();
+    // Another EMEA edge of the same CDN misses locally but hits the shield: no new origin pull.
+    const pulls = stack.monitors.origin.snapshot().byKind.segment.requests;
+    const other = await fetch(`${edge('cdn-a', 'par', 'eu-telco')}/live/news/clear/216p/${n}.m4s`);
+    await other.arrayBuffer();
+    expect(other.headers.get('x-cache')).toBe('MISS');
+    expect(stack.monitors.origin.snapshot().byKind.segment.requests).toBe(pulls);
+  });
+
+  it('answers steering per region, and the steer lever changes only that region', async () => {
+    const steer = (region: string) =>
+      fetch(`${stack.linkUrl('viewer.steering')}/steer/hls?region=${region}`).then(
+        (r) => r.json() as Promise<Record<string, unknown>>,
+      );
+    expect((await steer('emea'))['PATHWAY-PRIORITY']).toEqual(['cdn-a', 'cdn-b']);
+    const action = await api('POST', '/levers/steer', { region: 'emea', cdn: 'cdn-b' });
+    expect(action.status).toBe(201);
+    expect((await steer('emea'))['PATHWAY-PRIORITY']).toEqual(['cdn-b', 'cdn-a']);
+    expect((await steer('na'))['PATHWAY-PRIORITY']).toEqual(['cdn-a', 'cdn-b']);
+    const dash = await fetch(`${stack.linkUrl('viewer.steering')}/steer/dash?region=emea`).then((r) =>
+      r.json(),
+    );
+    expect(dash['SERVICE-LOCATION-PRIORITY']).toEqual(['cdn-b', 'cdn-a']);
+    expect(dash['RELOAD-URI']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/steer\/dash\?region=emea$/);
+    // The multivariant playlist now names cdn-b as the default pathway, and the lever is undoable.
+    const q = 'channel=news&variant=clear&region=emea&isp=eu-telco&device=desktop&sid=s1';
+    const master = await (await fetch(`${stack.linkUrl('viewer.entry')}/play/master.m3u8?${q}`)).text();
+    expect(master).toContain('PATHWAY-ID="cdn-b"');
+    const undo = (action.body as { undo: { lever: string; args: Record<string, string> } }).undo;
+    await api('POST', `/levers/${undo.lever}`, undo.args);
+    expect((await steer('emea'))['PATHWAY-PRIORITY']).toEqual(['cdn-a', 'cdn-b']);
+  });
+});
+
+describe('HTTP faults', () => {
+  it('segment 503s for a share of requests at one POP only, then removed', async () => {
+    const added = await api('POST', '/faults/http', {
+      type: 'http-status',
+      status: 503,
+      share: 1,
+      match: { cdn: 'cdn-a', pop: 'fra', kind: 'segment' },
+    });
+    expect(added.status).toBe(201);
+    const fra = edge('cdn-a', 'fra', 'eu-cable');
+    const { n } = await newestSegment(fra);
+    expect((await fetch(`${fra}/live/news/clear/216p/${n}.m4s`)).status).toBe(503);
+    expect((await fetch(`${fra}/live/news/clear/216p/media.m3u8`)).status).toBe(200); // manifests untouched
+    expect((await fetch(`${edge('cdn-a', 'ams', 'eu-cable')}/live/news/clear/216p/${n}.m4s`)).status).toBe(
+      200,
+    );
+    expect((await api('DELETE', `/faults/http/${added.body.id}`)).status).toBe(200);
+    expect((await fetch(`${fra}/live/news/clear/216p/${n}.m4s`)).status).toBe(200);
+  });
+
+  it('licence errors and delays hit one DRM label only', async () => {
+    const kid = stack.entry.channels()[0]!.key.kid;
+    const body = JSON.stringify({ kids: [Buffer.from(kid).toString('base64url')], type: 'temporary' });
+    const licence = (drm: string) =>
+      fetch(`${stack.linkUrl('viewer.licence')}/licence?drm=${drm}`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
+    const err = await api('POST', '/faults/http', {
+      type: 'http-status',
+      status: 503,
+      match: { component: 'licence', drm: 'playready' },
+    });
+    expect((await licence('playready')).status).toBe(503);
+    expect((await licence('widevine')).status).toBe(200);
+    await api('DELETE', `/faults/http/${err.body.id}`);
+    const slow = await api('POST', '/faults/http', {
+      type: 'http-delay',
+      delayMs: 400,
+      match: { component: 'licence', drm: 'fairplay' },
+    });
+    const t0 = performance.now();
+    expect((await licence('fairplay')).status).toBe(200);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(390);
+    await api('DELETE', `/faults/http/${slow.body.id}`);
+    const stats = stack.licenceStats();
+    expect(stats.playready?.errors).toBeGreaterThanOrEqual(1);
+    expect(stats.widevine?.issued).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a hanging licence server holds requests until the fault is removed', async () => {
+    const hang = await api('POST', '/faults/http', { type: 'http-hang', match: { component: 'licence' } });
+    const kid = stack.entry.channels()[0]!.key.kid;
+    const body = JSON.stringify({ kids: [Buffer.from(kid).toString('base64url')], type: 'temporary' });
+    const pending = fetch(`${stack.linkUrl('viewer.licence')}/licence?drm=widevine`, {
+      method: 'POST',
+      body,
+      signal: AbortSignal.timeout(600),
+    });
+    await expect(pending).rejects.toThrow();
+    await api('DELETE', `/faults/http/${hang.body.id}`);
+    const ok = await fetch(`${stack.linkUrl('viewer.licence')}/licence?drm=widevine`, {
+      method: 'POST',
+      body,
+    });
+    expect(ok.status).toBe(200);
+  });
+
+  it('malformed manifests fail to parse at the targeted CDN only', async () => {
+    const f = await api('POST', '/faults/http', {
+      type: 'manifest-malformed',
+      match: { cdn: 'cdn-b', component: 'edge' },
+    });
+    const bad = await (
+      await fetch(`${edge('cdn-b', 'ams', 'eu-telco')}/live/sport/clear/360p/media.m3u8`)
+    ).text();
+    expect(bad.startsWith('#EXTM3U\n')).toBe(false);
+    const good = await (
+      await fetch(`${edge('cdn-a', 'ams', 'eu-telco')}/live/sport/clear/360p/media.m3u8`)
+    ).text();
+    expect(good.startsWith('#EXTM3U\n')).toBe(true);
+    await api('DELETE', `/faults/http/${f.body.id}`);
+    const again = await (
+      await fetch(`${edge('cdn-b', 'ams', 'eu-telco')}/live/sport/clear/360p/media.m3u8?fresh=1`)
+    ).text();
+    expect(again.startsWith('#EXTM3U\n')).toBe(true);
+  });
+
+  it('forced cache misses at a POP send every request to the parent (shield misconfiguration)', async () => {
+    const par = edge('cdn-a', 'par', 'eu-cable');
+    const { n } = await newestSegment(par);
+    const url = `${par}/live/news/clear/360p/${n}.m4s`;
+    await (await fetch(url)).arrayBuffer();
+    const pop = stack.pops.find((p) => p.cdn === 'cdn-a' && p.name === 'par')!;
+    const before = pop.stats();
+    for (let i = 0; i < 4; i++) await (await fetch(url)).arrayBuffer();
+    expect(pop.stats().hits - before.hits).toBe(4);
+    const f = await api('POST', '/faults/http', {
+      type: 'cache-force-miss',
+      match: { cdn: 'cdn-a', pop: 'par' },
+    });
+    const mid = pop.stats();
+    for (let i = 0; i < 4; i++) {
+      const r = await fetch(url);
+      expect(r.headers.get('x-cache')).toBe('MISS');
+      await r.arrayBuffer();
+    }
+    expect(pop.stats().misses - mid.misses).toBe(4);
+    expect(pop.stats().parentRequests - mid.parentRequests).toBe(4);
+    await api('DELETE', `/faults/http/${f.body.id}`);
+    const after = await fetch(url);
+    expect(after.headers.get('x-cache')).toBe('HIT');
+    await after.arrayBuffer();
+  });
+
+  it('malformed Cache-Control reaches viewers of the targeted POP', async () => {
+    const f = await api('POST', '/faults/http', {
+      type: 'cache-control-malformed',
+      match: { cdn: 'cdn-b', pop: 'iad' },
+    });
+    const r = await fetch(`${edge('cdn-b', 'iad', 'na-telco')}/live/news/clear/216p/media.m3u8`);
+    expect(r.headers.get('cache-control')).toBe('max-age=,, public;;');
+    await r.text();
+    await api('DELETE', `/faults/http/${f.body.id}`);
+    const ok = await fetch(`${edge('cdn-b', 'iad', 'na-telco')}/live/news/clear/216p/media.m3u8`);
+    expect(ok.headers.get('cache-control')).toBe('public, max-age=1');
+  });
+});
+
+describe('TCP faults on links', () => {
+  it('latency on one ISP in one region slows only that ISP', async () => {
+    const f = await api('POST', '/faults/tcp', {
+      type: 'latency',
+      match: { link: 'viewer-edge', region: 'emea', isp: 'eu-cable' },
+      attributes: { latency: 300 },
+    });
+    expect(f.status).toBe(201);
+    expect((f.body.links as string[]).length).toBe(6); // 3 EMEA POPs × 2 CDNs
+    const timed = async (url: string) => {
+      const t0 = performance.now();
+      await (await fetch(url)).text();
+      return performance.now() - t0;
+    };
+    expect(
+      await timed(`${edge('cdn-a', 'fra', 'eu-cable')}/live/news/clear/216p/media.m3u8`),
+    ).toBeGreaterThanOrEqual(290);
+    expect(await timed(`${edge('cdn-a', 'fra', 'eu-telco')}/live/news/clear/216p/media.m3u8`)).toBeLessThan(
+      250,
+    );
+    await api('DELETE', `/faults/tcp/${f.body.id}`);
+    expect(
+      await timed(`${edge('cdn-a', 'fra', 'eu-cable')}/live/news/clear/216p/media.m3u8?x=2`),
+    ).toBeLessThan(250);
+  });
+
+  it('a down edge→shield link turns misses into 502s at that POP', async () => {
+    const f = await api('POST', '/faults/tcp', { type: 'down', match: { name: 'edge.cdn-b.sjc' } });
+    const r = await fetch(
+      `${edge('cdn-b', 'sjc', 'na-cable')}/live/sport/clear/216p/media.m3u8?miss=${Date.now()}`,
+    );
+    expect(r.status).toBe(502);
+    await r.text();
+    await api('DELETE', `/faults/tcp/${f.body.id}`);
+    const ok = await fetch(
+      `${edge('cdn-b', 'sjc', 'na-cable')}/live/sport/clear/216p/media.m3u8?miss=${Date.now()}`,
+    );
+    expect(ok.status).toBe(200);
+    await ok.text();
+  });
+});
+
+describe('levers', () => {
+  it('a bad packager deploy brings drift; rolling it back removes it', async () => {
+    await api('POST', '/deploys', { component: 'packager', version: '3.5.0' });
+    const state = (await api('GET', '/faults')).body as { http: { id: string; type: string }[] };
+    expect(state.http.find((f) => f.id === 'deploy:packager')?.type).toBe('av-drift');
+    const r = await api('POST', '/levers/rollback', { component: 'packager' });
+    expect(r.status).toBe(201);
+    expect((await api('GET', '/deploys')).body.versions).toMatchObject({ packager: '3.4.2' });
+    expect(
+      ((await api('GET', '/faults')).body.http as { id: string }[]).some((f) => f.id === 'deploy:packager'),
+    ).toBe(false);
+  });
+
+  it('fail over moves shield pulls to the backup origin, and back', async () => {
+    const backupBefore = stack.monitors['backup-origin'].snapshot().byKind.manifest.requests;
+    await api('POST', '/levers/failover', { to: 'backup' });
+    await (
+      await fetch(`${edge('cdn-b', 'ams', 'eu-telco')}/live/news/enc/audio/media.m3u8?f=${Date.now()}`)
+    ).text();
+    expect(stack.monitors['backup-origin'].snapshot().byKind.manifest.requests).toBeGreaterThan(backupBefore);
+    await api('POST', '/levers/failover', { to: 'primary' });
+    expect(stack.levers.origin).toBe('primary');
+  });
+
+  it('the ad-pod flag breaks ad-break segments for one device class; disabling it stops that', async () => {
+    await api('POST', '/flags/ad-pod', { enabled: true, brokenFor: ['tv'] });
+    const base = edge('cdn-a', 'iad', 'na-telco');
+    const { n } = await newestSegment(base, 'sport', '360p');
+    const adN = n - (n % 15); // first segment of the latest ad break
+    const get = async (device: string) =>
+      Buffer.from(await (await fetch(`${base}/d/${device}/live/sport/clear/360p/${adN}.m4s`)).arrayBuffer());
+    const tv = await get('tv');
+    const desktop = await get('desktop');
+    expect(tv.length).toBe(desktop.length);
+    expect(tv.equals(desktop)).toBe(false); // same boxes, undecodable samples for the TV
+    await api('POST', '/levers/disable-flag', { flag: 'ad-pod' });
+    const tvAfter = await (await fetch(`${base}/d/tv/live/sport/clear/360p/${adN + 15}.m4s`))
+      .arrayBuffer()
+      .catch(() => undefined);
+    expect(stack.flags.adPod.enabled).toBe(false);
+    expect(tvAfter).toBeDefined();
+  });
+});
+
+describe('control API input', () => {
+  it('rejects bad input with the field and what was expected', async () => {
+    const unknownType = await api('POST', '/faults/http', { type: 'meteor-strike' });
+    expect(unknownType.status).toBe(400);
+    expect(unknownType.body.error).toMatch(/type/);
+    const badMatch = await api('POST', '/faults/http', {
+      type: 'http-status',
+      status: 503,
+      match: { colour: 'red' },
+    });
+    expect(badMatch.status).toBe(400);
+    expect(JSON.stringify(badMatch.body.issues)).toContain('colour');
+    const badStatus = await api('POST', '/faults/http', { type: 'http-status', status: 200 });
+    expect(badStatus.body.error).toMatch(/status/);
+    expect((await api('POST', '/faults/http', '{not json')).status).toBe(400);
+    expect((await api('POST', '/levers/teleport', {})).body.error).toMatch(/unknown lever/);
+    expect((await api('POST', '/levers/steer', { region: 'mars', cdn: 'cdn-b' })).body.error).toMatch(
+      /unknown region 'mars'/,
+    );
+    expect((await api('POST', '/levers/steer', { region: 'emea' })).body.error).toMatch(/needs 'cdn'/);
+    expect((await api('POST', '/deploys', { component: 'toaster', version: '1' })).body.error).toMatch(
+      /unknown component/,
+    );
+    expect(
+      (await api('POST', '/faults/tcp', { type: 'latency', match: { pop: 'nowhere' } })).body.error,
+    ).toMatch(/no link matches/);
+    expect((await api('DELETE', '/faults/http/nope')).status).toBe(404);
+    const badViewer = await fetch(
+      `${stack.linkUrl('viewer.entry')}/play/master.m3u8?channel=news&region=emea&isp=na-telco&sid=x`,
+    );
+    expect(badViewer.status).toBe(400);
+    expect(((await badViewer.json()) as { error: string }).error).toMatch(/isp: unknown ISP for region emea/);
+  });
+
+  it('shows all state, and Prometheus metrics for every dashboard', async () => {
+    const state = (await api('GET', '/state')).body;
+    for (const key of [
+      'origin',
+      'packager',
+      'cdn',
+      'manifests',
+      'drm',
+      'steering',
+      'deploys',
+      'flags',
+      'levers',
+      'faults',
+      'links',
+    ]) {
+      expect(state).toHaveProperty(key);
+    }
+    const metrics = await (await fetch(`${stack.urls.control}/metrics`)).text();
+    for (const name of [
+      'streamdrill_origin_5xx_total',
+      'streamdrill_manifest_age_seconds',
+      'streamdrill_packager_av_drift_ms',
+      'streamdrill_pop_cache_misses_total',
+      'streamdrill_pop_parent_requests_total',
+      'streamdrill_drm_errors_total{drm="playready"}',
+      'streamdrill_steering_rank',
+    ]) {
+      expect(metrics).toContain(name);
+    }
+  });
+});
+
+describe('shutdown', () => {
+  it('closes every server and link: nothing listens afterwards', async () => {
+    const s = await Stack.start({ seed: 'close', manifestMonitorMs: 0 });
+    const ports = [
+      ...[...s.links.values()].map((l) => Number(l.listen.split(':').pop())),
+      ...Object.values(s.urls).map((u) => Number(new URL(u).port)),
+      Number(new URL(s.faultProxy.url).port),
+    ];
+    await s.close();
+    const open = await Promise.all(
+      ports.map(
+        (port) =>
+          new Promise<boolean>((resolve) => {
+            const sock = net.connect(port, '127.0.0.1');
+            sock.once('connect', () => {
+              sock.destroy();
+              resolve(true);
+            });
+            sock.once('error', () => resolve(false));
+          }),
+      ),
+    );
+    expect(ports.length).toBeGreaterThan(40);
+    expect(open.filter(Boolean)).toEqual([]);
+  });
+});
