@@ -1,0 +1,191 @@
+/**
+ * The scenario file format (YAML), validated with zod. A JSON Schema generated from it
+ * (`scenarios/scenario.schema.json`) gives editors completion. Unknown keys are errors.
+ */
+import { z } from 'zod';
+import { DurationMs } from '../core/duration.ts';
+import { TCP_FAULT_TYPES } from '../origin-stub/control/tcp-faults.ts';
+import { TopologySchema } from '../origin-stub/topology.ts';
+import { METRIC_IDS, WhereSchema } from './metrics.ts';
+
+export const HTTP_FAULT_TYPES = [
+  'http-status',
+  'http-delay',
+  'http-hang',
+  'manifest-freeze',
+  'manifest-malformed',
+  'segment-gap',
+  'av-drift',
+  'cache-force-miss',
+  'cache-control-malformed',
+] as const;
+export const CHANGE_TYPES = ['deploy', 'flag'] as const;
+export const FAULT_TYPES = [...HTTP_FAULT_TYPES, ...TCP_FAULT_TYPES, ...CHANGE_TYPES] as const;
+export type FaultType = (typeof FAULT_TYPES)[number];
+
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, _ . - (max 64)');
+const share = z.number().min(0).max(1);
+const mix = z
+  .record(z.string().min(1), z.number().min(0))
+  .refine((m) => Object.values(m).some((v) => v > 0), {
+    message: 'at least one share must be above 0',
+  });
+const labels = z.record(z.string().min(1), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]));
+
+export const PopulationSchema = z
+  .strictObject({
+    viewers: z.number().int().min(1).describe('concurrent viewers the scenario stands for'),
+    regions: mix.describe('share of viewers per region'),
+    devices: mix.default({ desktop: 0.45, mobile: 0.35, tv: 0.2 }),
+    players: mix.default({ hlsjs: 0.5, shaka: 0.5 }),
+    isps: z.record(z.string(), mix).optional().describe('ISP mix per region (default: even)'),
+    channels: mix.default({ news: 0.5, sport: 0.5 }),
+    encrypted: share.default(0.5).describe('share of sessions on the encrypted (DRM) variant'),
+    churn: z
+      .strictObject({ meanWatchMinutes: z.number().positive().default(45) })
+      .default({ meanWatchMinutes: 45 }),
+    patienceSeconds: z
+      .number()
+      .positive()
+      .default(8)
+      .describe('median wait before a viewer gives up on startup'),
+    baselineRebufferRatio: share.default(0.007),
+    sample: z
+      .strictObject({
+        sessions: z
+          .number()
+          .int()
+          .min(100)
+          .max(200_000)
+          .default(10_000)
+          .describe('model sessions in virtual time'),
+        realViewers: z.number().int().min(1).max(64).default(12).describe('real players in real time'),
+      })
+      .default({ sessions: 10_000, realViewers: 12 }),
+  })
+  .describe('who watches');
+
+const Ramp = z.strictObject({
+  param: z.string().default('share'),
+  from: z.number(),
+  over: DurationMs,
+});
+
+export const FaultStepSchema = z.strictObject({
+  at: DurationMs.describe('time from the scenario start'),
+  id: name.optional().describe('name to refer to this fault (remove steps, reports)'),
+  fault: z.enum(FAULT_TYPES),
+  target: labels.default({}).describe('labels the fault matches (HTTP) or link labels it selects (TCP)'),
+  params: z
+    .record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.array(z.string())]))
+    .default({}),
+  ramp: Ramp.optional().describe('start a numeric parameter at `from` and move it linearly to its value'),
+  duration: DurationMs.optional().describe(
+    'remove the fault after this long (default: until removed or the end)',
+  ),
+  note: z.string().optional(),
+});
+
+export const RemoveStepSchema = z.strictObject({
+  at: DurationMs,
+  remove: name.describe('id of the fault step to remove'),
+  note: z.string().optional(),
+});
+
+export const StepSchema = z.union([FaultStepSchema, RemoveStepSchema]);
+
+const Bound = z.strictObject({
+  metric: z.enum(METRIC_IDS),
+  where: WhereSchema.default({}),
+  above: z.number().optional(),
+  below: z.number().optional(),
+  for: DurationMs.default(0),
+});
+
+const AlertExpectation = z.strictObject({
+  alert: z.string().min(1),
+  labels: z.record(z.string(), z.string()).default({}),
+  within: DurationMs.optional().describe('after user impact starts'),
+});
+
+export const ScenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    title: z.string().min(1),
+    description: z.string().default(''),
+    tags: z.array(z.string().min(1)).default([]),
+    seed: z.union([z.number().int(), z.string()]).default(1),
+    start: z
+      .strictObject({
+        at: z.iso.datetime({ offset: true }).describe('wall-clock start (ISO 8601)'),
+        timeZone: z.string().default('UTC'),
+      })
+      .default({ at: '2026-11-21T19:37:00Z', timeZone: 'UTC' }),
+    duration: DurationMs,
+    population: PopulationSchema,
+    topology: TopologySchema.partial().optional(),
+    timeline: z.array(StepSchema).default([]),
+    checks: z.array(Bound).default([]).describe('steady-state checks, reported'),
+    halt: z
+      .array(Bound)
+      .default([])
+      .describe('stop the drill and roll back if a guard metric crosses its bound'),
+    expect: z
+      .strictObject({
+        severity: z.enum(['SEV1', 'SEV2', 'SEV3', 'SEV4', 'none']).optional(),
+        scope: labels.optional(),
+        mitigations: z.array(z.enum(['steer', 'rollback', 'failover', 'disable-flag', 'none'])).default([]),
+        alerts: z
+          .strictObject({
+            mustFire: z.array(AlertExpectation).default([]),
+            mustNotFire: z.array(AlertExpectation.omit({ within: true })).default([]),
+          })
+          .default({ mustFire: [], mustNotFire: [] }),
+      })
+      .default({ mitigations: [], alerts: { mustFire: [], mustNotFire: [] } }),
+    team: z.unknown().optional().describe('the scripted team (see docs/scenarios.md)'),
+  })
+  .superRefine((s, ctx) => {
+    const ids = new Set<string>();
+    s.timeline.forEach((step, i) => {
+      if ('fault' in step && step.id) {
+        if (ids.has(step.id))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['timeline', i, 'id'],
+            message: `duplicate step id ${step.id}`,
+          });
+        ids.add(step.id);
+      }
+      if (step.at > s.duration) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['timeline', i, 'at'],
+          message: 'step is after the end of the scenario',
+        });
+      }
+    });
+    s.timeline.forEach((step, i) => {
+      if ('remove' in step && !ids.has(step.remove)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['timeline', i, 'remove'],
+          message: `no fault step with id ${step.remove}`,
+        });
+      }
+    });
+    [...s.checks, ...s.halt].forEach((b, i) => {
+      if (b.above === undefined && b.below === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i < s.checks.length ? 'checks' : 'halt', i < s.checks.length ? i : i - s.checks.length],
+          message: 'give above or below',
+        });
+      }
+    });
+  });
+
+export type Scenario = z.output<typeof ScenarioSchema>;
+export type ScenarioStep = z.output<typeof StepSchema>;
+export type FaultStepSpec = Extract<ScenarioStep, { fault: string }>;
+export type Population = z.output<typeof PopulationSchema>;
