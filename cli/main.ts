@@ -4,6 +4,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.ts';
+import { registerPlay } from './commands/play.ts';
+import { registerScenarios } from './commands/scenarios.ts';
 import { registerStack } from './commands/stack.ts';
 import { registerToxiproxy } from './commands/toxiproxy.ts';
 import { InputError, UsageError } from './errors.ts';
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   registerToxiproxy(program);
   registerDemo(program);
   registerStack(program);
+  registerScenarios(program);
+  registerPlay(program);
   applyToAll(program, (cmd) => cmd.exitOverride());
   return program;
 }

@@ -58,6 +58,20 @@ describe('packaging faults in virtual time', () => {
     expect((await playlist('news')).seq).toBe(news0.seq + 5);
   });
 
+  it('a freeze on the primary origin only is fixed by failing over to the backup', async () => {
+    const f = stack.faults.add({ type: 'manifest-freeze', match: { component: 'origin', channel: 'sport' } });
+    const primary0 = await playlist('sport');
+    clock.advanceBy(6000);
+    expect((await playlist('sport')).seq).toBe(primary0.seq);
+    const backup = await (await fetch(`${stack.urls.backupOrigin}/live/sport/clear/216p/media.m3u8`)).text();
+    expect(Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(backup)![1])).toBe(primary0.seq + 3);
+    stack.levers.failover('backup');
+    const viaCdn = await (await fetch(`${stack.linkUrl('viewer.cdn-a.fra.eu-telco')}/live/sport/clear/216p/media.m3u8?after=failover`)).text();
+    expect(Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(viaCdn)![1])).toBe(primary0.seq + 3);
+    stack.levers.failover('primary');
+    stack.faults.remove(f.id);
+  });
+
   it('segment gaps show as EXT-X-GAP and 404, only while the fault lasts', async () => {
     const f = stack.faults.add({ type: 'segment-gap', every: 4, length: 1, match: { channel: 'sport' } });
     const p = await playlist('sport');

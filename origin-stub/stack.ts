@@ -147,18 +147,18 @@ export class Stack {
     const deploys = new DeployRegistry(clock, faults);
     const flags = new FeatureFlags(clock);
     const levers = new Levers(clock, steering, deploys, flags);
-    const liveOptions = (clockStart: number) => ({
+    const liveOptions = (clockStart: number, component: 'origin' | 'backup-origin') => ({
       clock,
       channels: prepared.channels,
       availabilityStartTimeMs: clockStart,
       windowSegments: options.windowSegments ?? 10,
-      faults: (channel: string, variant: string) => faults.channelState(channel, variant),
+      faults: (channel: string, variant: string) => faults.channelState(channel, variant, component),
       segmentOverride: flags.segmentOverride,
     });
     // Both origins share one timeline: same availability start, same clock (hot standby).
     const astMs = Math.floor(clock.now() / 1000) * 1000 - 60_000;
-    const primary = createLiveOrigin(liveOptions(astMs));
-    const backup = createLiveOrigin(liveOptions(astMs));
+    const primary = createLiveOrigin(liveOptions(astMs, 'origin'));
+    const backup = createLiveOrigin(liveOptions(astMs, 'backup-origin'));
     const faultProxy = options.faultProxy ?? (await FaultProxy.connect({ seed: options.seed }));
     const ports = portAllocator(options.portBase);
 
@@ -181,6 +181,7 @@ export class Stack {
         licence: () => links.base('viewer.licence'),
       },
       defaultPathway: (region) => steering.priority(region)[0]!,
+      activeOrigin: () => (levers.origin === 'backup' ? 'backup-origin' : 'origin'),
     });
     const licence = createClearKeyServer({
       lookup: (kid) => prepared.keys.get(kid),

@@ -128,16 +128,20 @@ export class FaultRegistry {
     return effects;
   }
 
-  /** Packaging faults for one channel and variant (manifest freeze, segment gaps, A/V drift). */
+  /**
+   * Packaging faults for one channel and variant as one origin serves it (manifest freeze, segment
+   * gaps, A/V drift). A fault without a component hits both origins; one on `origin` only the
+   * primary, so failing over to the backup is a real fix for it.
+   */
   channelState(
     channel: string,
     variant: string,
-    extra: Partial<RequestFacts> = {},
+    component: 'origin' | 'backup-origin' = 'origin',
   ): ChannelFaultState | undefined {
-    const facts: RequestFacts = { component: 'origin', channel, variant, ...extra };
+    const facts: RequestFacts = { component, channel, variant };
     let state: ChannelFaultState | undefined;
     for (const f of this.faults.values()) {
-      if (!matches({ ...f.match, component: undefined }, facts)) continue;
+      if (!matches(f.match, facts)) continue;
       if (f.type === 'manifest-freeze') {
         state ??= {};
         state.frozenAtMs = Math.min(state.frozenAtMs ?? Number.POSITIVE_INFINITY, f.addedAtMs);

@@ -37,6 +37,8 @@ export interface EntryOptions {
   links: EntryLinks;
   /** Which pathway is the default (first in the region's steering order at the time of the request). */
   defaultPathway: (region: string) => string;
+  /** The origin the CDNs pull from now (the MPD describes what it packages). */
+  activeOrigin: () => 'origin' | 'backup-origin';
 }
 
 export type Viewer = {
@@ -211,7 +213,7 @@ export class EntryPoint {
 
     app.get('/play/manifest.mpd', async (req, reply) =>
       withViewer(req.query, reply, 'manifest', (v, ch) => {
-        const state = faults.channelState(v.channel, v.variant);
+        const state = faults.channelState(v.channel, v.variant, this.opts.activeOrigin());
         return {
           type: 'application/dash+xml',
           text: renderSteeredMpd(

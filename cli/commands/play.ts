@@ -1,0 +1,219 @@
+/**
+ * `streamdrill play`: starts the stub stack and a fleet of real hls.js and Shaka viewers in headless
+ * Chromium, prints a live QoE line per interval, and writes DIR/journal.jsonl and DIR/metrics.json.
+ * The stack's control API is printed (and written to .streamdrill/stack.json) so a second shell can
+ * inject faults with `streamdrill stack fault add ...` while it runs. Ctrl-C stops everything and
+ * still writes the journal and the metrics.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { RealClock } from '../../core/clock.ts';
+import { JournalWriter } from '../../core/journal.ts';
+import { Stack } from '../../origin-stub/stack.ts';
+import { BrowserNotFoundError, findBrowser } from '../../player-harness/browser.ts';
+import { assignViewers, CohortError, type CohortSpec, describeAssignment, parseCohorts } from '../../player-harness/cohorts.ts';
+import { parseWindow, REPORT_DIMENSIONS, summaryLine } from '../../player-harness/collector.ts';
+import { Harness } from '../../player-harness/harness.ts';
+import type { QoeMetrics } from '../../player-harness/metrics/engine.ts';
+import { STACK_FILE, STATE_DIR } from '../control-client.ts';
+import { InputError, UsageError } from '../errors.ts';
+import { parsePort } from '../options.ts';
+
+interface PlayFlags {
+  players: number;
+  duration: number;
+  cohorts?: string;
+  out?: string;
+  population?: number;
+  patience: number;
+  churn?: number;
+  perPage: number;
+  interval: number;
+  window: number;
+  browser?: string;
+  seed: string;
+  portBase?: number;
+}
+
+function parseDuration(value: string): number {
+  const ms = parseWindow(value);
+  if (ms === undefined || ms <= 0)
+    throw new InvalidArgumentError(`expected a duration such as 90s, 2m or 1h, got ${JSON.stringify(value)}`);
+  return ms;
+}
+
+function parsePositiveInt(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError(`expected a whole number of 1 or more, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+/** The slice that moved most (rebuffering now, stalled time or start failures), for the live line. */
+function worstSlice(by: Record<string, Record<string, QoeMetrics>>): string {
+  let best: { score: number; text: string } | undefined;
+  for (const [dim, slices] of Object.entries(by)) {
+    for (const [value, m] of Object.entries(slices)) {
+      const score = Math.max(m.rebufferingNowPct ?? 0, m.stalledTimePct ?? 0, m.videoStartFailurePct ?? 0, m.exitsBeforeVideoStartPct ?? 0);
+      if (score > 0 && (!best || score > best.score)) {
+        const parts = [
+          `rebuffering ${(m.rebufferingNowPct ?? 0).toFixed(0)}%`,
+          `stalled ${(m.stalledTimePct ?? 0).toFixed(1)}%`,
+          `VSF ${(m.videoStartFailurePct ?? 0).toFixed(0)}%`,
+          `EBVS ${(m.exitsBeforeVideoStartPct ?? 0).toFixed(0)}%`,
+        ];
+        best = { score, text: `worst ${dim}=${value}: ${parts.join(' ')}` };
+      }
+    }
+  }
+  return best ? ` | ${best.text}` : '';
+}
+
+export function registerPlay(program: Command): void {
+  program
+    .command('play')
+    .description('Start the stack and a fleet of real hls.js and Shaka viewers; print live QoE; write the journal and metrics')
+    .option('--players <n>', 'real viewers', parsePositiveInt, 12)
+    .option('--duration <d>', 'how long to play (e.g. 90s, 2m)', parseDuration, 120_000)
+    .option(
+      '--cohorts <spec>',
+      'spread of viewers, e.g. "region=emea:2,na:1;player=hlsjs,shaka;device=desktop:2,tv:1;variant=clear:3,enc:1" (dimensions: region, isp, player, device, channel, variant)',
+    )
+    .option('--out <dir>', 'where journal.jsonl and metrics.json go (default runs/play-<time>)')
+    .option('--population <n>', 'viewers the fleet stands for (each real viewer weighs population / players)', parsePositiveInt)
+    .option('--patience <d>', 'a viewer not started after this long leaves', parseDuration, 15_000)
+    .option('--churn <d>', 'mean watch time before a viewer leaves and comes back (default: no churn)', parseDuration)
+    .option('--per-page <n>', 'viewers per browser page', parsePositiveInt, 4)
+    .option('--interval <d>', 'live summary interval', parseDuration, 5000)
+    .option('--window <d>', 'sliding window of the live metrics', parseDuration, 60_000)
+    .option('--browser <path>', 'Chromium executable (default: STREAMDRILL_BROWSER, /usr/bin/chromium, ...)')
+    .option('--seed <seed>', 'seed for fault shares, jitter and fleet timing', 'streamdrill')
+    .option('--port-base <port>', 'stack listens on fixed ports from here upwards (default: free ports)', parsePort)
+    .action(async (flags: PlayFlags) => runPlay(flags));
+}
+
+async function runPlay(flags: PlayFlags): Promise<void> {
+  let spec: CohortSpec = {};
+  try {
+    if (flags.cohorts) spec = parseCohorts(flags.cohorts);
+  } catch (err) {
+    if (err instanceof CohortError) throw new UsageError(`--cohorts: ${err.message}`);
+    throw err;
+  }
+  let browserPath: string;
+  try {
+    browserPath = findBrowser(flags.browser);
+  } catch (err) {
+    if (err instanceof BrowserNotFoundError) throw new InputError(err.message);
+    throw err;
+  }
+  const clock = new RealClock();
+  const out = flags.out ?? join('runs', `play-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  mkdirSync(out, { recursive: true });
+  const journal = await JournalWriter.open(join(out, 'journal.jsonl'));
+  const viewers = assignViewers(flags.players, spec);
+  const weight = flags.population ? flags.population / flags.players : 1;
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+
+  const stack = await Stack.start({ seed: flags.seed, portBase: flags.portBase });
+  let harness: Harness | undefined;
+  const startedAt = clock.now();
+  let signal: NodeJS.Signals | undefined;
+  let wake: () => void = () => {};
+  const shutdown = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  const onSignal = (s: NodeJS.Signals) => {
+    signal = s;
+    // A second Ctrl-C while stopping falls through to Node's default (exit at once).
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    wake();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    mkdirSync(STATE_DIR, { recursive: true });
+    writeFileSync(STACK_FILE, `${JSON.stringify({ control: stack.urls.control, pid: process.pid }, null, 2)}\n`);
+    journal.write({
+      v: 1,
+      t: startedAt,
+      type: 'play.start',
+      players: flags.players,
+      weight,
+      cohorts: flags.cohorts ?? null,
+      control: stack.urls.control,
+      viewers,
+    });
+    harness = await Harness.start({
+      stack,
+      viewers,
+      clock,
+      journal,
+      browserPath,
+      engine: { windowMs: flags.window, retentionMs: Math.max(15 * 60_000, flags.duration + 5 * 60_000) },
+      fleet: {
+        weight,
+        patienceMs: flags.patience,
+        viewersPerPage: flags.perPage,
+        seed: flags.seed,
+        ...(flags.churn ? { churn: { meanWatchMs: flags.churn, rejoinAfterMs: 10_000 } } : {}),
+      },
+      log: (line) => say(`  ${line}`),
+    });
+    const h = harness;
+    say(`streamdrill play: ${flags.players} real viewers (${describeAssignment(viewers)})`);
+    if (weight !== 1) say(`  each stands for ${Math.round(weight)} viewers (population ${flags.population})`);
+    say(`  stack control API  ${stack.urls.control}`);
+    say(`  entry point        ${stack.linkUrl('viewer.entry')}`);
+    say(`  QoE                ${h.collector.url}/metrics.json  (Prometheus ${h.collector.url}/metrics, live ${h.collector.url}/events)`);
+    say(`  output             ${out}/journal.jsonl, ${out}/metrics.json`);
+    say(`Inject a fault from another shell, e.g.:`);
+    say(`  npx streamdrill stack fault add http-status --match cdn=cdn-a,pop=fra,kind=segment --set status=503`);
+    say(`  npx streamdrill stack mitigate steer --region emea --cdn cdn-b   (add --control ${stack.urls.control} from another directory)`);
+    say(`Ctrl-C stops early. Window ${flags.window / 1000}s, a line every ${flags.interval / 1000}s:`);
+    const timer = clock.setInterval(() => {
+      const r = h.collector.report();
+      const elapsed = Math.round((clock.now() - startedAt) / 1000);
+      say(`[${String(elapsed).padStart(4)}s] ${summaryLine(r.overall)}${worstSlice(r.by)}`);
+    }, flags.interval);
+    await Promise.race([clock.sleep(flags.duration), shutdown]);
+    clock.clearInterval(timer);
+    say(signal ? `\n${signal}: stopping the fleet, browser and stack...` : 'duration reached: stopping...');
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await harness?.fleet.stop().catch(() => {});
+    if (harness) {
+      const elapsed = clock.now() - startedAt;
+      const whole = harness.collector.report(elapsed + 1000);
+      const last = harness.collector.report(flags.window);
+      const metrics = {
+        run: {
+          startedAt: new Date(startedAt).toISOString(),
+          durationMs: elapsed,
+          players: flags.players,
+          weight,
+          cohorts: flags.cohorts ?? null,
+          interrupted: signal ?? null,
+        },
+        whole: { windowMs: whole.windowMs, overall: whole.overall, by: whole.by },
+        lastWindow: { windowMs: last.windowMs, overall: last.overall, by: last.by },
+      };
+      writeFileSync(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+      await harness.close().catch(() => {});
+      say(`whole run: ${summaryLine(whole.overall)}`);
+      for (const d of REPORT_DIMENSIONS) {
+        const parts = Object.entries(whole.by[d]).map(
+          ([k, m]) => `${k} stalled ${(m.stalledTimePct ?? 0).toFixed(2)}% VSF ${(m.videoStartFailurePct ?? 0).toFixed(0)}%`,
+        );
+        say(`  by ${d.padEnd(6)} ${parts.join(' | ')}`);
+      }
+    }
+    journal.write({ v: 1, t: clock.now(), type: 'play.end', interrupted: signal ?? null });
+    await journal.close();
+    await stack.close();
+    rmSync(STACK_FILE, { force: true });
+    say(`wrote ${join(out, 'journal.jsonl')} (${journal.written} events) and ${join(out, 'metrics.json')}`);
+  }
+}
