@@ -97,6 +97,11 @@ export function classify(
   };
   const reasons: string[] = [];
   const scope: Record<string, string[]> = {};
+  const addScope = (key: string, name: string): void => {
+    const list = scope[key] ?? [];
+    if (!list.includes(name)) list.push(name);
+    scope[key] = list;
+  };
   const sliceSustained = (key: 'region' | 'cdn' | 'device' | 'pop' | 'isp') => {
     const names = new Set(samples.flatMap((s) => Object.keys(s.slices[key] ?? {})));
     return [...names].map((name) => ({
@@ -135,7 +140,7 @@ export function classify(
       .filter((x) => x.affected > g.SEV2.sliceBrokenAbove)
       .map((x) => ({ key, ...x })),
   );
-  for (const b of broken) (scope[b.key] ??= []).push(b.name);
+  for (const b of broken) addScope(b.key, b.name);
   if (peak.affectedShare > g.SEV2.affectedAbove) {
     reasons.push(`${pct(peak.affectedShare)} of viewers affected for over a minute (SEV2: >5%, line 15)`);
   }
@@ -150,7 +155,7 @@ export function classify(
       .map((x) => ({ key, ...x })),
   );
   if (peak.affectedShare > g.SEV2.affectedAbove || broken.length > 0) {
-    for (const r of regional) if (!(scope[r.key] ?? []).includes(r.name)) (scope[r.key] ??= []).push(r.name);
+    for (const r of regional) addScope(r.key, r.name);
     return result('SEV2');
   }
   const local = (['pop', 'isp', 'region', 'cdn', 'device'] as const).flatMap((key) =>
@@ -159,7 +164,7 @@ export function classify(
       .map((x) => ({ key, ...x })),
   );
   if (peak.affectedShare > baseAffected + g.SEV3.affectedAboveBaseline || local.length > 0) {
-    for (const l of local) (scope[l.key] ??= []).push(l.name);
+    for (const l of local) addScope(l.key, l.name);
     reasons.push(
       `${pct(peak.affectedShare)} of viewers affected at peak (baseline ${pct(baseAffected)})${local.length ? `; localised to ${local.map((l) => `${l.key} ${l.name}`).join(', ')}` : ''} (SEV3: <5%, localised, line 16)`,
     );
