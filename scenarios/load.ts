@@ -3,8 +3,7 @@
  * fault inputs (and validated by their schemas), so a bad step is reported at its line.
  */
 import { readdir } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
 import {
   InputFileError,
   type InputIssue,
@@ -14,6 +13,7 @@ import {
 } from '../core/yaml-file.ts';
 import { TCP_FAULT_TYPES, type TcpFaultInput, TcpFaultSchema } from '../origin-stub/control/tcp-faults.ts';
 import { type HttpFaultInput, HttpFaultSchema } from '../origin-stub/faults/types.ts';
+import { SCENARIO_DIR } from './dir.ts';
 import {
   FaultStepSchema,
   type FaultStepSpec,
@@ -23,7 +23,7 @@ import {
   ScenarioSchema,
 } from './schema.ts';
 
-export const SCENARIO_DIR = dirname(fileURLToPath(import.meta.url));
+export { SCENARIO_DIR };
 
 export type CompiledFault =
   | { layer: 'http'; input: HttpFaultInput }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DurationMs } from '../core/duration.ts';
 import { TCP_FAULT_TYPES } from '../origin-stub/control/tcp-faults.ts';
 import { TopologySchema } from '../origin-stub/topology.ts';
+import { TeamSchema } from '../simulator/incident/team-schema.ts';
 import { METRIC_IDS, WhereSchema } from './metrics.ts';
 
 export const HTTP_FAULT_TYPES = [
@@ -143,7 +144,7 @@ export const ScenarioSchema = z
           .default({ mustFire: [], mustNotFire: [] }),
       })
       .default({ mitigations: [], alerts: { mustFire: [], mustNotFire: [] } }),
-    team: z.unknown().optional().describe('the scripted team (see docs/scenarios.md)'),
+    team: TeamSchema.optional().describe('the scripted team: a script of exact actions, or the runbook bot'),
   })
   .superRefine((s, ctx) => {
     const ids = new Set<string>();

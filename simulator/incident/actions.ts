@@ -4,7 +4,7 @@
  * came from the console, the CLI (`streamdrill act`), a chat bot, a script or the runbook bot.
  */
 import { z } from 'zod';
-import { SEVERITIES } from './runbook.ts';
+import { SEVERITIES } from './severities.ts';
 
 export const ROLES = ['ic', 'ops', 'comms', 'sme', 'scribe', 'oncall'] as const;
 export type Role = (typeof ROLES)[number];

@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DurationMs } from '../../core/duration.ts';
 import { loadYamlWith } from '../../core/yaml-file.ts';
-import { SCENARIO_DIR } from '../../scenarios/load.ts';
+import { SCENARIO_DIR } from '../../scenarios/dir.ts';
 
-export const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+import { SEVERITIES, type Severity } from './severities.ts';
+
+export { SEVERITIES, type Severity };
 
 const id = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/);
 const people = z.array(z.string().min(1));

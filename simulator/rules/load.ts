@@ -1,7 +1,7 @@
 /** Loading alert rule files, with errors naming the file, line and path. */
 import { join } from 'node:path';
 import { loadYamlWith } from '../../core/yaml-file.ts';
-import { SCENARIO_DIR } from '../../scenarios/load.ts';
+import { SCENARIO_DIR } from '../../scenarios/dir.ts';
 import { type RuleFile, RuleFileSchema } from './schema.ts';
 
 export const DEFAULT_RULES = join(SCENARIO_DIR, 'rules', 'default.yaml');

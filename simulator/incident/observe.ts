@@ -1,0 +1,57 @@
+/**
+ * What a responder can see: QoE sliced by any label over the last minute (the analytics
+ * dashboards), and what changed (deploys and feature flags — "what shipped today?"). Faults
+ * themselves are not visible: the team has to find them, as in a real incident.
+ */
+import type { LabelFilter, LabelKey, MetricEngine } from '../../player-harness/metrics/engine.ts';
+import type { EngineMetricSource } from '../metric-source.ts';
+import { figures, type ImpactFigures } from './impact.ts';
+
+export interface Change {
+  kind: 'deploy' | 'flag';
+  atMs: number;
+  component?: string;
+  version?: string;
+  flag?: string;
+  enabled?: boolean;
+}
+
+export interface Observations {
+  now(): number;
+  /** Impact figures per value of a label over the last minute, within a filter. */
+  bySlice(key: LabelKey, filter?: LabelFilter): Record<string, ImpactFigures>;
+  overall(filter?: LabelFilter): ImpactFigures;
+  changes(): Change[];
+}
+
+const WINDOW_MS = 60_000;
+
+export class EngineObservations implements Observations {
+  constructor(
+    private readonly engine: MetricEngine,
+    private readonly source: EngineMetricSource,
+    private readonly clockNow: () => number,
+    private readonly changeLog: () => Change[],
+  ) {}
+
+  now(): number {
+    return this.clockNow();
+  }
+
+  bySlice(key: LabelKey, filter: LabelFilter = {}): Record<string, ImpactFigures> {
+    const at = this.clockNow();
+    const out: Record<string, ImpactFigures> = {};
+    for (const v of this.engine.labelValues(key, at, WINDOW_MS)) {
+      out[v] = figures(this.source.snapshot(at, WINDOW_MS, { ...filter, [key]: v }));
+    }
+    return out;
+  }
+
+  overall(filter: LabelFilter = {}): ImpactFigures {
+    return figures(this.source.snapshot(this.clockNow(), WINDOW_MS, filter));
+  }
+
+  changes(): Change[] {
+    return this.changeLog();
+  }
+}
