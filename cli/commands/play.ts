@@ -12,7 +12,13 @@ import { RealClock } from '../../core/clock.ts';
 import { JournalWriter } from '../../core/journal.ts';
 import { Stack } from '../../origin-stub/stack.ts';
 import { BrowserNotFoundError, findBrowser } from '../../player-harness/browser.ts';
-import { assignViewers, CohortError, type CohortSpec, describeAssignment, parseCohorts } from '../../player-harness/cohorts.ts';
+import {
+  assignViewers,
+  CohortError,
+  type CohortSpec,
+  describeAssignment,
+  parseCohorts,
+} from '../../player-harness/cohorts.ts';
 import { parseWindow, REPORT_DIMENSIONS, summaryLine } from '../../player-harness/collector.ts';
 import { Harness } from '../../player-harness/harness.ts';
 import type { QoeMetrics } from '../../player-harness/metrics/engine.ts';
@@ -54,7 +60,12 @@ function worstSlice(by: Record<string, Record<string, QoeMetrics>>): string {
   let best: { score: number; text: string } | undefined;
   for (const [dim, slices] of Object.entries(by)) {
     for (const [value, m] of Object.entries(slices)) {
-      const score = Math.max(m.rebufferingNowPct ?? 0, m.stalledTimePct ?? 0, m.videoStartFailurePct ?? 0, m.exitsBeforeVideoStartPct ?? 0);
+      const score = Math.max(
+        m.rebufferingNowPct ?? 0,
+        m.stalledTimePct ?? 0,
+        m.videoStartFailurePct ?? 0,
+        m.exitsBeforeVideoStartPct ?? 0,
+      );
       if (score > 0 && (!best || score > best.score)) {
         const parts = [
           `rebuffering ${(m.rebufferingNowPct ?? 0).toFixed(0)}%`,
@@ -72,7 +83,9 @@ function worstSlice(by: Record<string, Record<string, QoeMetrics>>): string {
 export function registerPlay(program: Command): void {
   program
     .command('play')
-    .description('Start the stack and a fleet of real hls.js and Shaka viewers; print live QoE; write the journal and metrics')
+    .description(
+      'Start the stack and a fleet of real hls.js and Shaka viewers; print live QoE; write the journal and metrics',
+    )
     .option('--players <n>', 'real viewers', parsePositiveInt, 12)
     .option('--duration <d>', 'how long to play (e.g. 90s, 2m)', parseDuration, 120_000)
     .option(
@@ -80,15 +93,27 @@ export function registerPlay(program: Command): void {
       'spread of viewers, e.g. "region=emea:2,na:1;player=hlsjs,shaka;device=desktop:2,tv:1;variant=clear:3,enc:1" (dimensions: region, isp, player, device, channel, variant)',
     )
     .option('--out <dir>', 'where journal.jsonl and metrics.json go (default runs/play-<time>)')
-    .option('--population <n>', 'viewers the fleet stands for (each real viewer weighs population / players)', parsePositiveInt)
+    .option(
+      '--population <n>',
+      'viewers the fleet stands for (each real viewer weighs population / players)',
+      parsePositiveInt,
+    )
     .option('--patience <d>', 'a viewer not started after this long leaves', parseDuration, 15_000)
-    .option('--churn <d>', 'mean watch time before a viewer leaves and comes back (default: no churn)', parseDuration)
+    .option(
+      '--churn <d>',
+      'mean watch time before a viewer leaves and comes back (default: no churn)',
+      parseDuration,
+    )
     .option('--per-page <n>', 'viewers per browser page', parsePositiveInt, 4)
     .option('--interval <d>', 'live summary interval', parseDuration, 5000)
     .option('--window <d>', 'sliding window of the live metrics', parseDuration, 60_000)
     .option('--browser <path>', 'Chromium executable (default: STREAMDRILL_BROWSER, /usr/bin/chromium, ...)')
     .option('--seed <seed>', 'seed for fault shares, jitter and fleet timing', 'streamdrill')
-    .option('--port-base <port>', 'stack listens on fixed ports from here upwards (default: free ports)', parsePort)
+    .option(
+      '--port-base <port>',
+      'stack listens on fixed ports from here upwards (default: free ports)',
+      parsePort,
+    )
     .action(async (flags: PlayFlags) => runPlay(flags));
 }
 
@@ -134,7 +159,10 @@ async function runPlay(flags: PlayFlags): Promise<void> {
   process.on('SIGTERM', onSignal);
   try {
     mkdirSync(STATE_DIR, { recursive: true });
-    writeFileSync(STACK_FILE, `${JSON.stringify({ control: stack.urls.control, pid: process.pid }, null, 2)}\n`);
+    writeFileSync(
+      STACK_FILE,
+      `${JSON.stringify({ control: stack.urls.control, pid: process.pid }, null, 2)}\n`,
+    );
     journal.write({
       v: 1,
       t: startedAt,
@@ -166,16 +194,39 @@ async function runPlay(flags: PlayFlags): Promise<void> {
     if (weight !== 1) say(`  each stands for ${Math.round(weight)} viewers (population ${flags.population})`);
     say(`  stack control API  ${stack.urls.control}`);
     say(`  entry point        ${stack.linkUrl('viewer.entry')}`);
-    say(`  QoE                ${h.collector.url}/metrics.json  (Prometheus ${h.collector.url}/metrics, live ${h.collector.url}/events)`);
+    say(
+      `  QoE                ${h.collector.url}/metrics.json  (Prometheus ${h.collector.url}/metrics, live ${h.collector.url}/events)`,
+    );
     say(`  output             ${out}/journal.jsonl, ${out}/metrics.json`);
     say(`Inject a fault from another shell, e.g.:`);
-    say(`  npx streamdrill stack fault add http-status --match cdn=cdn-a,pop=fra,kind=segment --set status=503`);
-    say(`  npx streamdrill stack mitigate steer --region emea --cdn cdn-b   (add --control ${stack.urls.control} from another directory)`);
+    say(
+      `  npx streamdrill stack fault add http-status --match cdn=cdn-a,pop=fra,kind=segment --set status=503`,
+    );
+    say(
+      `  npx streamdrill stack mitigate steer --region emea --cdn cdn-b   (add --control ${stack.urls.control} from another directory)`,
+    );
     say(`Ctrl-C stops early. Window ${flags.window / 1000}s, a line every ${flags.interval / 1000}s:`);
+    let popsShown = false;
     const timer = clock.setInterval(() => {
       const r = h.collector.report();
       const elapsed = Math.round((clock.now() - startedAt) / 1000);
       say(`[${String(elapsed).padStart(4)}s] ${summaryLine(r.overall)}${worstSlice(r.by)}`);
+      if (!popsShown && r.overall.currentViewers > 0) {
+        popsShown = true;
+        const real = h.collector.engine.sessions().filter((s) => s.endT === undefined);
+        const counts = new Map<string, number>();
+        for (const s of real) {
+          const l = s.epochs.at(-1)!.labels;
+          const key = `${l.cdn}/${l.pop}`;
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
+        say(
+          `        real viewers per POP: ${[...counts]
+            .sort()
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ')}`,
+        );
+      }
     }, flags.interval);
     await Promise.race([clock.sleep(flags.duration), shutdown]);
     clock.clearInterval(timer);
@@ -205,7 +256,8 @@ async function runPlay(flags: PlayFlags): Promise<void> {
       say(`whole run: ${summaryLine(whole.overall)}`);
       for (const d of REPORT_DIMENSIONS) {
         const parts = Object.entries(whole.by[d]).map(
-          ([k, m]) => `${k} stalled ${(m.stalledTimePct ?? 0).toFixed(2)}% VSF ${(m.videoStartFailurePct ?? 0).toFixed(0)}%`,
+          ([k, m]) =>
+            `${k} stalled ${(m.stalledTimePct ?? 0).toFixed(2)}% VSF ${(m.videoStartFailurePct ?? 0).toFixed(0)}%`,
         );
         say(`  by ${d.padEnd(6)} ${parts.join(' | ')}`);
       }

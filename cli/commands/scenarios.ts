@@ -2,12 +2,25 @@
 import type { Command } from 'commander';
 import { formatDuration } from '../../core/duration.ts';
 import { InputFileError } from '../../core/yaml-file.ts';
-import { type LoadedScenario, listScenarioFiles, loadScenario, resolveScenarioPath, SCENARIO_DIR } from '../../scenarios/load.ts';
+import {
+  type LoadedScenario,
+  listScenarioFiles,
+  loadScenario,
+  resolveScenarioPath,
+  SCENARIO_DIR,
+} from '../../scenarios/load.ts';
 import { InputError } from '../errors.ts';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function describeScenario(l: LoadedScenario): string {
@@ -17,7 +30,9 @@ export function describeScenario(l: LoadedScenario): string {
     `${s.title}  (${l.name})`,
     s.description ? `  ${s.description.trim().replace(/\n/g, '\n  ')}` : '',
     `  tags: ${s.tags.join(', ') || '-'}   seed: ${s.seed}   starts ${s.start.at} (${s.start.timeZone})   lasts ${formatDuration(s.duration)}`,
-    `  population: ${p.viewers.toLocaleString('en')} viewers, regions ${Object.entries(p.regions).map(([k, v]) => `${k} ${v}`).join(', ')}; ` +
+    `  population: ${p.viewers.toLocaleString('en')} viewers, regions ${Object.entries(p.regions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}; ` +
       `${p.sample.sessions.toLocaleString('en')} model sessions in virtual time, ${p.sample.realViewers} real players in real time`,
     '  timeline:',
     ...s.timeline.map((st) =>
@@ -26,7 +41,10 @@ export function describeScenario(l: LoadedScenario): string {
         : `    +${formatDuration(st.at).padEnd(7)} remove ${st.remove}`,
     ),
     `  expected: severity ${s.expect.severity ?? '-'}; scope ${JSON.stringify(s.expect.scope ?? {})}; mitigations ${s.expect.mitigations.join(', ') || '-'}`,
-    ...s.expect.alerts.mustFire.map((a) => `    must fire: ${a.alert} ${JSON.stringify(a.labels)}${a.within !== undefined ? ` within ${formatDuration(a.within)} of impact` : ''}`),
+    ...s.expect.alerts.mustFire.map(
+      (a) =>
+        `    must fire: ${a.alert} ${JSON.stringify(a.labels)}${a.within !== undefined ? ` within ${formatDuration(a.within)} of impact` : ''}`,
+    ),
     ...s.expect.alerts.mustNotFire.map((a) => `    must not fire: ${a.alert} ${JSON.stringify(a.labels)}`),
   ];
   return `${lines.filter((l) => l !== '').join('\n')}\n`;
@@ -45,7 +63,12 @@ export function registerScenarios(program: Command): void {
       for (const file of await listScenarioFiles(flags.dir)) {
         try {
           const l = await loadScenario(file);
-          rows.push([l.name, l.scenario.expect.severity ?? '-', formatDuration(l.scenario.duration), l.scenario.title]);
+          rows.push([
+            l.name,
+            l.scenario.expect.severity ?? '-',
+            formatDuration(l.scenario.duration),
+            l.scenario.title,
+          ]);
         } catch (err) {
           if (!(err instanceof InputFileError)) throw err;
           bad++;
