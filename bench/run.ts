@@ -4,12 +4,14 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { benchPlayers } from './players.ts';
 import { benchProxy } from './proxy.ts';
 
 const RESULTS = join(import.meta.dirname, 'results');
 
 const BENCHES: Record<string, () => Promise<{ pass: boolean }>> = {
   proxy: () => benchProxy(),
+  players: () => benchPlayers(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

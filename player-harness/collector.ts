@@ -1,0 +1,504 @@
+/**
+ * The collector: a fastify server on 127.0.0.1 that receives batched session events from the
+ * player pages, re-stamps them on its Clock, feeds the metric engine, writes every event to the
+ * run's journal, and serves the metrics:
+ *
+ *   POST /beacon          {sentAt, events: SessionEvent[]} (page clock times)   → 204
+ *   GET  /metrics.json    windowed metrics: ?window=60s, label filters (?region=emea&cdn=cdn-a),
+ *                         ?by=<label> (one entry per value); without either: overall plus every
+ *                         report slice (region, cdn, pop keyed `<cdn>/<pop>`, isp, device, player)
+ *   GET  /sessions        per-session state (debugging)
+ *   GET  /metrics         Prometheus exposition (windowed QoE gauges per slice, event counters)
+ *   GET  /events          server-sent events: `metrics` (summary every second) and `session` events
+ *   GET  /player/...      the built player page (same origin as /beacon: no CORS needed)
+ *
+ * Journal lines: `session.<type>` for every event, `metrics.sample` every `sampleEveryMs`.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Registry } from 'prom-client';
+import { z } from 'zod';
+import type { Clock } from '../core/clock.ts';
+import type { JournalEvent, JournalSink } from '../core/journal.ts';
+import { counterFrom, gaugeFrom, type Sample } from '../core/prom.ts';
+import { SESSION_EVENT_TYPES, type SessionEvent } from './events.ts';
+import {
+  type EngineOptions,
+  LABEL_KEYS,
+  type LabelFilter,
+  type LabelKey,
+  MetricEngine,
+  type QoeMetrics,
+} from './metrics/engine.ts';
+
+/** Slices reported in metrics.json, metrics.sample and Prometheus. */
+export const REPORT_DIMENSIONS = [
+  'region',
+  'cdn',
+  'pop',
+  'isp',
+  'device',
+  'player',
+] as const satisfies readonly LabelKey[];
+export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];
+
+export interface MetricsReport {
+  at: number;
+  windowMs: number;
+  overall: QoeMetrics;
+  by: Record<ReportDimension, Record<string, QoeMetrics>>;
+}
+
+export interface CollectorOptions {
+  clock: Clock;
+  engine?: MetricEngine;
+  engineOptions?: EngineOptions;
+  journal?: JournalSink;
+  host?: string;
+  port?: number;
+  /** Directory of the built player page, served under /player/. */
+  pageDir?: string;
+  /** Interval of `metrics.sample` journal events; 0 turns them off. Default 5 s. */
+  sampleEveryMs?: number;
+  /** Interval of the SSE `metrics` summary. Default 1 s. */
+  liveEveryMs?: number;
+  /**
+   * Journal lines are held this long and written in time order, so events that arrive in batches
+   * (a page sends every second) still land in the journal sorted. 0 writes at once. Default 2 s.
+   */
+  journalReorderMs?: number;
+}
+
+const labelsSchema = z.strictObject(
+  Object.fromEntries(LABEL_KEYS.map((k) => [k, z.string().max(128)])) as Record<LabelKey, z.ZodString>,
+);
+const eventSchema = z.object({
+  sid: z.string().min(1).max(128),
+  type: z.enum(SESSION_EVENT_TYPES),
+  t: z.number().finite(),
+  labels: labelsSchema,
+  weight: z.number().positive().finite(),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+const beaconSchema = z.object({
+  sentAt: z.number().finite().optional(),
+  events: z.array(eventSchema).max(10_000),
+});
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+};
+
+/** Parses `60s`, `2m`, `500ms`, `90` (seconds). */
+export function parseWindow(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const unit = m[2] ?? 's';
+  return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]!);
+}
+
+/** Drops the bulky parts (histogram, error list) of per-slice metrics. */
+function compact(
+  m: QoeMetrics,
+): Omit<QoeMetrics, 'errors' | 'startup'> & { startup: Omit<QoeMetrics['startup'], 'histogram'> } {
+  const { errors: _e, startup, ...rest } = m;
+  const { histogram: _h, ...s } = startup;
+  return { ...rest, startup: s };
+}
+
+const fmtPct = (x: number | null) => (x === null ? '  -  ' : `${x.toFixed(1)}%`);
+const fmtS = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`);
+
+/** One line for consoles: the headline QoE figures. */
+export function summaryLine(m: QoeMetrics): string {
+  const errors = m.errors.reduce((n, e) => n + e.events, 0);
+  return [
+    `viewers ${Math.round(m.viewers)} (watching ${Math.round(m.currentViewers)})`,
+    `attempts ${Math.round(m.startAttempts)}`,
+    `VSF ${fmtPct(m.videoStartFailurePct)}`,
+    `EBVS ${fmtPct(m.exitsBeforeVideoStartPct)}`,
+    `startup p50 ${fmtS(m.startup.p50Ms)} p95 ${fmtS(m.startup.p95Ms)}`,
+    `rebuffering now ${fmtPct(m.rebufferingNowPct)}`,
+    `stalled ${m.stalledTimePct === null ? '-' : `${m.stalledTimePct.toFixed(2)}%`}`,
+    `stalls ${Math.round(m.stalls)}`,
+    `bitrate ${m.avgBitrate === null ? '-' : `${Math.round(m.avgBitrate / 1000)} kb/s`}`,
+    `errors ${errors}`,
+  ].join(' | ');
+}
+
+export class Collector {
+  readonly engine: MetricEngine;
+  readonly app: FastifyInstance;
+  readonly registry = new Registry();
+  url = '';
+  private readonly clock: Clock;
+  private readonly journal: JournalSink | undefined;
+  private readonly sseClients = new Set<(chunk: string) => void>();
+  private readonly timers: ReturnType<Clock['setInterval']>[] = [];
+  private readonly eventCounts = new Map<string, number>();
+  private readonly errorCounts = new Map<string, { labels: Record<string, string>; n: number }>();
+  private cachedReport: { at: number; report: MetricsReport } | undefined;
+  private held: JournalEvent[] = [];
+  private closed = false;
+
+  private constructor(private readonly options: CollectorOptions) {
+    this.clock = options.clock;
+    this.journal = options.journal;
+    this.engine = options.engine ?? new MetricEngine(options.engineOptions);
+    this.app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 4 * 1024 * 1024 });
+    this.installMetrics();
+  }
+
+  /** Creates the collector and its routes without listening (for `inject` tests). */
+  static async create(options: CollectorOptions): Promise<Collector> {
+    const c = new Collector(options);
+    await c.routes();
+    c.startTimers();
+    return c;
+  }
+
+  /** Creates the collector and listens on 127.0.0.1 (ephemeral port unless given). */
+  static async start(options: CollectorOptions): Promise<Collector> {
+    const c = await Collector.create(options);
+    c.url = await c.app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+    return c;
+  }
+
+  /** URL of the player page. */
+  get pageUrl(): string {
+    return `${this.url}/player/index.html`;
+  }
+
+  /**
+   * Ingests events. With `sentAt` (the page's clock when the batch left), each event is re-stamped
+   * on this collector's clock as now − (sentAt − t), so page clocks never leak into the journal.
+   */
+  ingest(events: readonly SessionEvent[], sentAt?: number): number {
+    const now = this.clock.now();
+    for (const raw of events) {
+      const t = sentAt === undefined ? raw.t : now - Math.max(0, sentAt - raw.t);
+      const e: SessionEvent = { ...raw, t };
+      this.engine.ingest(e);
+      this.eventCounts.set(e.type, (this.eventCounts.get(e.type) ?? 0) + 1);
+      const err = e.data?.error;
+      if (e.type === 'playerError' && err) {
+        const labels = {
+          player: err.player,
+          category: err.category,
+          code: err.code,
+          fatal: String(err.fatal),
+          device: e.labels.device,
+          isp: e.labels.isp,
+          cdn: e.labels.cdn,
+          pop: e.labels.pop,
+        };
+        const key = JSON.stringify(labels);
+        const c = this.errorCounts.get(key) ?? { labels, n: 0 };
+        c.n++;
+        this.errorCounts.set(key, c);
+      }
+      this.journalWrite({
+        v: 1,
+        t: e.t,
+        type: `session.${e.type}`,
+        sid: e.sid,
+        labels: e.labels,
+        weight: e.weight,
+        ...(e.data ? { data: e.data } : {}),
+      });
+      if (this.sseClients.size > 0) this.broadcast('session', e);
+    }
+    this.cachedReport = undefined;
+    return events.length;
+  }
+
+  /** Overall metrics and every report slice over the window ending now. */
+  report(windowMs?: number): MetricsReport {
+    const at = this.clock.now();
+    // One scrape reads many gauges: reuse a report computed in the last 200 ms (no event since).
+    if (windowMs === undefined && this.cachedReport && at - this.cachedReport.at < 200)
+      return this.cachedReport.report;
+    const w = windowMs ?? this.engine.windowMs;
+    const by = Object.fromEntries(
+      REPORT_DIMENSIONS.map((d) => [
+        d,
+        d === 'pop' ? this.popSlices(at, w) : this.engine.slice(d, at, { windowMs: w }),
+      ]),
+    ) as MetricsReport['by'];
+    const report = { at, windowMs: w, overall: this.engine.snapshot(at, { windowMs: w }), by };
+    if (windowMs === undefined) this.cachedReport = { at, report };
+    return report;
+  }
+
+  /** POP names repeat across CDNs (cdn-a/fra, cdn-b/fra): POP slices are keyed `<cdn>/<pop>`. */
+  private popSlices(at: number, windowMs: number): Record<string, QoeMetrics> {
+    return Object.fromEntries(
+      this.engine
+        .labelCombos(['cdn', 'pop'], at, windowMs)
+        .map(([cdn, pop]) => [
+          `${cdn}/${pop}`,
+          this.engine.snapshot(at, { windowMs, filter: { cdn: cdn!, pop: pop! } }),
+        ]),
+    );
+  }
+
+  /** The `metrics.sample` journal event: overall and per slice, compact. */
+  sample(): Record<string, unknown> {
+    const r = this.report();
+    return {
+      v: 1,
+      t: r.at,
+      type: 'metrics.sample',
+      windowMs: r.windowMs,
+      overall: r.overall,
+      by: Object.fromEntries(
+        Object.entries(r.by).map(([d, slices]) => [
+          d,
+          Object.fromEntries(Object.entries(slices).map(([k, m]) => [k, compact(m)])),
+        ]),
+      ),
+    };
+  }
+
+  private journalWrite(e: JournalEvent): void {
+    if (!this.journal) return;
+    if ((this.options.journalReorderMs ?? 2000) <= 0) this.journal.write(e);
+    else this.held.push(e);
+  }
+
+  /** Writes the held journal lines older than the reorder horizon (all of them with `all`), sorted by time. */
+  flushJournal(all = false): void {
+    if (!this.journal || this.held.length === 0) return;
+    const horizon = all
+      ? Number.POSITIVE_INFINITY
+      : this.clock.now() - (this.options.journalReorderMs ?? 2000);
+    const ready = this.held.filter((e) => e.t <= horizon);
+    if (ready.length === 0) return;
+    this.held = this.held.filter((e) => e.t > horizon);
+    ready.sort((a, b) => a.t - b.t);
+    for (const e of ready) this.journal.write(e);
+  }
+
+  private broadcast(event: string, data: unknown): void {
+    const chunk = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    for (const send of this.sseClients) send(chunk);
+  }
+
+  private startTimers(): void {
+    const every = this.options.sampleEveryMs ?? 5000;
+    if (every > 0 && this.journal) {
+      this.timers.push(
+        this.clock.setInterval(() => {
+          this.journalWrite(this.sample() as JournalEvent);
+          this.engine.prune(this.clock.now());
+        }, every),
+      );
+    }
+    if (this.journal && (this.options.journalReorderMs ?? 2000) > 0)
+      this.timers.push(this.clock.setInterval(() => this.flushJournal(), 500));
+    this.timers.push(
+      this.clock.setInterval(() => {
+        if (this.sseClients.size === 0) return;
+        const m = this.report().overall;
+        this.broadcast('metrics', { at: m.at, summary: summaryLine(m), overall: compact(m) });
+      }, this.options.liveEveryMs ?? 1000),
+    );
+  }
+
+  private installMetrics(): void {
+    const reg = this.registry;
+    const dims = ['region', 'cdn', 'pop', 'isp', 'device', 'player'];
+    const all = Object.fromEntries(dims.map((d) => [d, 'all']));
+    const series = (read: (m: QoeMetrics) => number | null): (() => Sample[]) => {
+      return () => {
+        const r = this.report();
+        const out: Sample[] = [];
+        const push = (labels: Record<string, string>, m: QoeMetrics) => {
+          const v = read(m);
+          if (v !== null && Number.isFinite(v)) out.push([labels, v]);
+        };
+        push(all, r.overall);
+        for (const d of REPORT_DIMENSIONS) {
+          for (const [k, m] of Object.entries(r.by[d])) {
+            if (d === 'pop') {
+              const [cdn, pop] = k.split('/');
+              push({ ...all, cdn: cdn!, pop: pop! }, m);
+            } else push({ ...all, [d]: k }, m);
+          }
+        }
+        return out;
+      };
+    };
+    const gauge = (name: string, help: string, read: (m: QoeMetrics) => number | null) =>
+      gaugeFrom(
+        reg,
+        `streamdrill_qoe_${name}`,
+        `${help} (sliding window; weighted; label "all" = not sliced)`,
+        dims,
+        series(read),
+      );
+    const ratio = (x: number | null) => (x === null ? null : x / 100);
+    gauge('viewers', 'Active sessions (requested, not ended)', (m) => m.viewers);
+    gauge(
+      'current_viewers',
+      'Current viewers: started, not paused, not stuck rebuffering over 5 min',
+      (m) => m.currentViewers,
+    );
+    gauge('rebuffering_now_ratio', 'Share of current viewers rebuffering now', (m) =>
+      ratio(m.rebufferingNowPct),
+    );
+    gauge('stalled_time_ratio', 'Stalled time / watch time (rebuffer ratio)', (m) => ratio(m.stalledTimePct));
+    gauge('stalls_per_session', 'Stalls per session that watched in the window', (m) => m.stallsPerSession);
+    gauge('start_attempts', 'Start attempts in the window', (m) => m.startAttempts);
+    gauge('video_start_failure_ratio', 'Video start failures / start attempts', (m) =>
+      ratio(m.videoStartFailurePct),
+    );
+    gauge('exits_before_video_start_ratio', 'Exits before video start / start attempts', (m) =>
+      ratio(m.exitsBeforeVideoStartPct),
+    );
+    gauge('playback_failure_ratio', 'Sessions that failed / sessions', (m) => ratio(m.playbackFailurePct));
+    gauge('startup_time_p50_seconds', 'Startup time, median', (m) =>
+      m.startup.p50Ms === null ? null : m.startup.p50Ms / 1000,
+    );
+    gauge('startup_time_p95_seconds', 'Startup time, 95th percentile', (m) =>
+      m.startup.p95Ms === null ? null : m.startup.p95Ms / 1000,
+    );
+    gauge('average_bitrate_bps', 'Bits played / media time', (m) => m.avgBitrate);
+    gaugeFrom(
+      reg,
+      'streamdrill_qoe_startup_time_bucket',
+      'Startup times in the window per bucket (le in seconds, not cumulative)',
+      ['le'],
+      () =>
+        this.report().overall.startup.histogram.map((b) => [
+          { le: b.le === null ? '+Inf' : String(b.le / 1000) },
+          b.count,
+        ]),
+    );
+    counterFrom(
+      reg,
+      'streamdrill_session_events_total',
+      'Session events received from real players',
+      ['type'],
+      () => [...this.eventCounts].map(([type, n]) => [{ type }, n]),
+    );
+    counterFrom(
+      reg,
+      'streamdrill_player_errors_total',
+      'Player errors received, by player, category, code, fatal, device class, ISP, CDN and POP',
+      ['player', 'category', 'code', 'fatal', 'device', 'isp', 'cdn', 'pop'],
+      () => [...this.errorCounts.values()].map((c) => [c.labels, c.n]),
+    );
+  }
+
+  private async routes(): Promise<void> {
+    const app = this.app;
+    app.post('/beacon', async (req, reply) => {
+      let body: unknown = req.body;
+      if (typeof body === 'string') {
+        try {
+          body = JSON.parse(body);
+        } catch {
+          return reply.code(400).send({ error: 'body is not JSON' });
+        }
+      }
+      const parsed = beaconSchema.safeParse(body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        return reply
+          .code(400)
+          .send({ error: `bad beacon: ${issue.path.join('.') || '(root)'}: ${issue.message}` });
+      }
+      this.ingest(parsed.data.events as SessionEvent[], parsed.data.sentAt);
+      return reply.code(204).send();
+    });
+    // sendBeacon may post text/plain
+    app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+    app.get('/metrics.json', async (req, reply) => {
+      const q = req.query as Record<string, string | undefined>;
+      const windowMs = q.window === undefined ? undefined : parseWindow(q.window);
+      if (q.window !== undefined && windowMs === undefined)
+        return reply
+          .code(400)
+          .send({ error: `window: expected a duration like 60s or 2m, got ${JSON.stringify(q.window)}` });
+      const filter: LabelFilter = {};
+      for (const k of LABEL_KEYS) if (q[k] !== undefined) filter[k] = q[k]!.split(',');
+      const by = q.by;
+      if (by !== undefined && !(LABEL_KEYS as readonly string[]).includes(by))
+        return reply
+          .code(400)
+          .send({ error: `by: expected one of ${LABEL_KEYS.join(', ')}, got ${JSON.stringify(by)}` });
+      const at = this.clock.now();
+      const w = windowMs ?? this.engine.windowMs;
+      if (by)
+        return {
+          at,
+          windowMs: w,
+          filter,
+          by,
+          slices: this.engine.slice(by as LabelKey, at, { windowMs: w, filter }),
+        };
+      if (Object.keys(filter).length > 0)
+        return { at, windowMs: w, filter, metrics: this.engine.snapshot(at, { windowMs: w, filter }) };
+      return this.report(windowMs);
+    });
+
+    app.get('/sessions', async () => this.engine.sessions());
+
+    app.get('/metrics', async (_req, reply) =>
+      reply.type(this.registry.contentType).send(await this.registry.metrics()),
+    );
+
+    app.get('/events', (req, reply) => {
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'access-control-allow-origin': '*',
+      });
+      const m = this.report().overall;
+      res.write(
+        `event: metrics\ndata: ${JSON.stringify({ at: m.at, summary: summaryLine(m), overall: compact(m) })}\n\n`,
+      );
+      const send = (chunk: string) => res.write(chunk);
+      this.sseClients.add(send);
+      req.raw.on('close', () => this.sseClients.delete(send));
+    });
+
+    const pageDir = this.options.pageDir;
+    app.get('/player/*', async (req, reply) => {
+      if (!pageDir) return reply.code(404).send({ error: 'no player page configured' });
+      const rel = normalize((req.params as { '*': string })['*'] || 'index.html');
+      if (rel.startsWith('..') || rel.includes(`${sep}..`))
+        return reply.code(400).send({ error: 'bad path' });
+      try {
+        const data = await readFile(join(pageDir, rel));
+        return reply
+          .type(CONTENT_TYPES[extname(rel)] ?? 'application/octet-stream')
+          .header('cache-control', rel.endsWith('.html') ? 'no-cache' : 'public, max-age=3600')
+          .send(data);
+      } catch {
+        return reply.code(404).send({ error: `no such file: ${rel}` });
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) this.clock.clearInterval(t);
+    this.flushJournal(true);
+    this.sseClients.clear();
+    await this.app.close();
+  }
+}
