@@ -6,11 +6,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { benchPlayers } from './players.ts';
 import { benchProxy } from './proxy.ts';
+import { benchVirtual } from './virtual.ts';
 
 const RESULTS = join(import.meta.dirname, 'results');
 
 const BENCHES: Record<string, () => Promise<{ pass: boolean }>> = {
   proxy: () => benchProxy(),
+  virtual: () => benchVirtual(),
   players: () => benchPlayers(),
 };
 

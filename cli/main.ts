@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.ts';
 import { registerPlay } from './commands/play.ts';
+import { registerRun } from './commands/run.ts';
 import { registerScenarios } from './commands/scenarios.ts';
 import { registerStack } from './commands/stack.ts';
 import { registerToxiproxy } from './commands/toxiproxy.ts';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerStack(program);
   registerScenarios(program);
+  registerRun(program);
   registerPlay(program);
   applyToAll(program, (cmd) => cmd.exitOverride());
   return program;

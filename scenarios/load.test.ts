@@ -34,7 +34,7 @@ describe('scenario loading', () => {
         share: 0.5,
       },
     });
-    expect(s.scenario.population.sample.sessions).toBe(10_000);
+    expect(s.scenario.population.sessions).toBe(10_000);
   });
 
   it('names an unknown key and its line', async () => {

@@ -7,6 +7,7 @@ import { DurationMs } from '../core/duration.ts';
 import { TCP_FAULT_TYPES } from '../origin-stub/control/tcp-faults.ts';
 import { TopologySchema } from '../origin-stub/topology.ts';
 import { TeamSchema } from '../simulator/incident/team-schema.ts';
+import { PopulationSpecSchema } from '../simulator/virtual/population.ts';
 import { METRIC_IDS, WhereSchema } from './metrics.ts';
 
 export const HTTP_FAULT_TYPES = [
@@ -33,38 +34,13 @@ const mix = z
   });
 const labels = z.record(z.string().min(1), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]));
 
-export const PopulationSchema = z
-  .strictObject({
-    viewers: z.number().int().min(1).describe('concurrent viewers the scenario stands for'),
-    regions: mix.describe('share of viewers per region'),
-    devices: mix.default({ desktop: 0.45, mobile: 0.35, tv: 0.2 }),
-    players: mix.default({ hlsjs: 0.5, shaka: 0.5 }),
-    isps: z.record(z.string(), mix).optional().describe('ISP mix per region (default: even)'),
-    channels: mix.default({ news: 0.5, sport: 0.5 }),
-    encrypted: share.default(0.5).describe('share of sessions on the encrypted (DRM) variant'),
-    churn: z
-      .strictObject({ meanWatchMinutes: z.number().positive().default(45) })
-      .default({ meanWatchMinutes: 45 }),
-    patienceSeconds: z
-      .number()
-      .positive()
-      .default(8)
-      .describe('median wait before a viewer gives up on startup'),
-    baselineRebufferRatio: share.default(0.007),
-    sample: z
-      .strictObject({
-        sessions: z
-          .number()
-          .int()
-          .min(100)
-          .max(200_000)
-          .default(10_000)
-          .describe('model sessions in virtual time'),
-        realViewers: z.number().int().min(1).max(64).default(12).describe('real players in real time'),
-      })
-      .default({ sessions: 10_000, realViewers: 12 }),
-  })
-  .describe('who watches');
+/**
+ * Who watches: the virtual-time simulator's population (one definition, simulator/virtual) plus
+ * how many real players stand for it in real time.
+ */
+export const PopulationSchema = PopulationSpecSchema.extend({
+  realViewers: z.number().int().min(1).max(64).default(12).describe('real players in a real-time run'),
+}).describe('who watches');
 
 const Ramp = z.strictObject({
   param: z.string().default('share'),

@@ -33,7 +33,7 @@ export function describeScenario(l: LoadedScenario): string {
     `  population: ${p.viewers.toLocaleString('en')} viewers, regions ${Object.entries(p.regions)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}; ` +
-      `${p.sample.sessions.toLocaleString('en')} model sessions in virtual time, ${p.sample.realViewers} real players in real time`,
+      `${p.sessions.toLocaleString('en')} model sessions in virtual time, ${p.realViewers} real players in real time`,
     '  timeline:',
     ...s.timeline.map((st) =>
       'fault' in st

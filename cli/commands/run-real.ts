@@ -1,0 +1,72 @@
+/** The real-time half of `streamdrill run --real`: stack, players, live status, Ctrl-C handling. */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LoadedScenario } from '../../scenarios/load.ts';
+import type { TeamKind } from '../../simulator/drill.ts';
+import type { Runbook } from '../../simulator/incident/runbook.ts';
+import type { WebhookTarget } from '../../simulator/rules/notify.ts';
+import type { RuleFile } from '../../simulator/rules/schema.ts';
+import { runReal } from '../../simulator/run-real.ts';
+import { STACK_FILE, STATE_DIR } from '../control-client.ts';
+import { summarize, writeOutputs } from './run.ts';
+
+export interface RealFlags {
+  seed?: string;
+  rules: RuleFile;
+  rulesFile?: string;
+  runbook: Runbook;
+  team: TeamKind;
+  out?: string;
+  webhook: WebhookTarget[];
+  quiet?: boolean;
+  players?: number;
+  browser?: string;
+}
+
+export async function runRealFromCli(
+  loaded: LoadedScenario,
+  flags: RealFlags & { rules: RuleFile; rulesFile?: string },
+): Promise<void> {
+  const out = flags.out ?? join('runs', `${loaded.name}-real`);
+  const ac = new AbortController();
+  const onSigint = () => {
+    process.stderr.write('\ninterrupted: removing every fault and writing the journal...\n');
+    ac.abort();
+  };
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
+  try {
+    const { result, events } = await runReal({
+      loaded,
+      rules: flags.rules,
+      rulesFile: flags.rulesFile ?? 'scenarios/rules/default.yaml',
+      runbook: flags.runbook,
+      team: flags.team,
+      ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+      ...(flags.players !== undefined ? { players: flags.players } : {}),
+      ...(flags.browser ? { browserPath: flags.browser } : {}),
+      webhooks: flags.webhook,
+      signal: ac.signal,
+      onReady: ({ control, collector }) => {
+        mkdirSync(STATE_DIR, { recursive: true });
+        writeFileSync(STACK_FILE, `${JSON.stringify({ control, collector, pid: process.pid }, null, 2)}\n`);
+        process.stdout.write(
+          `real-time run of ${loaded.name}: stack control API ${control}, QoE ${collector}/metrics.json\n`,
+        );
+      },
+      onStatus: (line) => {
+        if (!flags.quiet) process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+      },
+    });
+    await writeOutputs(out, events, result);
+    if (!flags.quiet) process.stdout.write(summarize(result));
+    process.stdout.write(
+      `wrote ${join(out, 'journal.jsonl')} (${events.length} events) and ${join(out, 'result.json')}\n`,
+    );
+    if (result.endedBy === 'interrupt') process.exitCode = 130;
+  } finally {
+    rmSync(STACK_FILE, { force: true });
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
