@@ -23,6 +23,9 @@ type Phase =
   | 'holding'
   | 'resolved';
 
+/** How long the bot waits for a mitigation to work before looking for another. */
+const REINVESTIGATE_AFTER_MS = 5 * 60_000;
+
 /** Within SLO again: rebuffering share in scope under this (the worked example held below 1.2%). */
 const RECOVERED_BELOW = 0.012;
 
@@ -38,6 +41,8 @@ export class BotTeam implements Team {
   private dashboardsDoneAt = 0;
   private recoveredSince: number | undefined;
   private triedLevers = new Set<string>();
+  private regions: string[] | undefined;
+  private mitigatedAt = 0;
 
   constructor(
     private readonly spec: BotTeamSpec,
@@ -68,7 +73,13 @@ export class BotTeam implements Team {
       this.phase = 'paged';
       this.pagedAt = this.clock.now();
     }
-    if (t.labels.region && !this.scope.region) this.scope = { region: t.labels.region };
+    // Scope grows with every region that pages (until the team has declared).
+    const region = t.labels.region;
+    if (region && this.phase !== 'declared' && this.phase !== 'mitigated' && this.phase !== 'holding') {
+      const regions = new Set([...(this.regions ?? []), region]);
+      this.regions = [...regions].sort();
+      this.scope = { region: this.regions.length === 1 ? this.regions[0]! : this.regions };
+    }
   }
 
   private act(action: Record<string, unknown>): void {
@@ -209,6 +220,8 @@ export class BotTeam implements Team {
     if (!ok) {
       this.recoveredSince = undefined;
       this.phase = 'mitigated';
+      // No recovery five minutes after acting: back to the dashboards for another lever.
+      if (now - this.mitigatedAt >= REINVESTIGATE_AFTER_MS) this.phase = 'declared';
       return;
     }
     if (this.recoveredSince === undefined) {

@@ -25,7 +25,7 @@ export const SEVERITY_GRID = {
   SEV3: {
     trigger: 'Localised or partial degradation: <5% of viewers affected, workaround obvious',
     /** Global affected share above the pre-fault baseline, or a POP/ISP with this share affected. */
-    affectedAboveBaseline: 0.003,
+    affectedAboveBaseline: 0.005,
     localAbove: 0.05,
     line: 16,
   },
