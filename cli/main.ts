@@ -49,7 +49,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return 0;
+    // A command may set its own exit status (e.g. 130 after Ctrl-C, 1 for failed checks).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version are "errors" to commander; they print themselves and succeed.

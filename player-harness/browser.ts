@@ -79,10 +79,15 @@ export async function launchBrowser(options: { executablePath?: string } = {}): 
   const executablePath = findBrowser(options.executablePath);
   const userDataDir = mkdtempSync(join(tmpdir(), 'streamdrill-chromium-'));
   try {
+    // Signals are ours: a drill interrupted with Ctrl-C must remove its faults and write its journal
+    // before the browser goes (Playwright would otherwise exit the process on SIGINT itself).
     const context = await chromium.launchPersistentContext(userDataDir, {
       executablePath,
       headless: true,
       args: CHROMIUM_ARGS,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
     });
     return {
       context,

@@ -70,7 +70,10 @@ export function diagnose(obs: Observations, scope: LabelFilter): Diagnosis {
   }
   const variant = standout(obs.bySlice('variant', scope));
   if (variant?.name === 'enc') {
-    return { escalate: 'sme:drm', finding: `failures confined to encrypted sessions (${pct(variant.worst.affectedShare)} vs ${pct(variant.rest)} clear): the licence path; no lever applies, escalate to the DRM specialist` };
+    return {
+      escalate: 'sme:drm',
+      finding: `failures confined to encrypted sessions (${pct(variant.worst.affectedShare)} vs ${pct(variant.rest)} clear): the licence path; no lever applies, escalate to the DRM specialist`,
+    };
   }
   const drm = standout(obs.bySlice('drm', { ...scope, variant: 'enc' }));
   if (drm && drm.name !== 'none') {
