@@ -7,6 +7,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerPlay } from './commands/play.ts';
 import { registerRun } from './commands/run.ts';
 import { registerScenarios } from './commands/scenarios.ts';
+import { registerScore } from './commands/score.ts';
 import { registerStack } from './commands/stack.ts';
 import { registerToxiproxy } from './commands/toxiproxy.ts';
 import { InputError, UsageError } from './errors.ts';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerStack(program);
   registerScenarios(program);
   registerRun(program);
+  registerScore(program);
   registerPlay(program);
   applyToAll(program, (cmd) => cmd.exitOverride());
   return program;

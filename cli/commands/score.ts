@@ -1,0 +1,28 @@
+/** `streamdrill score <journal>`: rescore a run from its journal alone (e.g. against another runbook). */
+import type { Command } from 'commander';
+import { JournalFormatError, readJournal } from '../../core/journal.ts';
+import { scoreJournal } from '../../simulator/incident/scoring.ts';
+import { InputError } from '../errors.ts';
+import { loadInputs, scorecardTable } from './run.ts';
+import { DEFAULT_RULES } from '../../simulator/rules/load.ts';
+
+export function registerScore(program: Command): void {
+  program
+    .command('score <journal>')
+    .description('Score a run from its journal.jsonl against a runbook (default: the built-in one)')
+    .option('--runbook <file>', 'runbook file')
+    .option('--json', 'print the scorecard as JSON')
+    .action(async (file: string, flags: { runbook?: string; json?: boolean }) => {
+      let events: Awaited<ReturnType<typeof readJournal>>;
+      try {
+        events = await readJournal(file);
+      } catch (err) {
+        if (err instanceof JournalFormatError) throw new InputError(err.message);
+        throw err;
+      }
+      if (!events.some((e) => e.type === 'run.started')) throw new InputError(`${file}: not a run journal (no run.started event)`);
+      const { runbook } = await loadInputs(DEFAULT_RULES, flags.runbook);
+      const card = scoreJournal(events, runbook);
+      process.stdout.write(flags.json ? `${JSON.stringify(card, null, 2)}\n` : `${scorecardTable(card)}\n`);
+    });
+}
