@@ -9,6 +9,7 @@ import { registerRun } from './commands/run.ts';
 import { registerScenarios } from './commands/scenarios.ts';
 import { registerScore } from './commands/score.ts';
 import { registerStack } from './commands/stack.ts';
+import { registerTestRules } from './commands/test-rules.ts';
 import { registerToxiproxy } from './commands/toxiproxy.ts';
 import { InputError, UsageError } from './errors.ts';
 
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerScenarios(program);
   registerRun(program);
   registerScore(program);
+  registerTestRules(program);
   registerPlay(program);
   applyToAll(program, (cmd) => cmd.exitOverride());
   return program;
