@@ -4,7 +4,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.ts';
+import { registerHistory } from './commands/history.ts';
 import { registerPlay } from './commands/play.ts';
+import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerScenarios } from './commands/scenarios.ts';
 import { registerScore } from './commands/score.ts';
@@ -39,6 +41,8 @@ export function buildProgram(): Command {
   registerScore(program);
   registerTestRules(program);
   registerPlay(program);
+  registerHistory(program);
+  registerReport(program);
   applyToAll(program, (cmd) => cmd.exitOverride());
   return program;
 }

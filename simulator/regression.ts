@@ -5,12 +5,12 @@
  * same way: its session events rebuild the metrics, no browser needed.
  */
 import { performance } from 'node:perf_hooks';
-import type { JournalEvent } from '../core/journal.ts';
 import { formatDuration } from '../core/duration.ts';
+import type { JournalEvent } from '../core/journal.ts';
 import type { SessionEvent } from '../player-harness/events.ts';
 import { MetricEngine } from '../player-harness/metrics/engine.ts';
 import type { LoadedScenario } from '../scenarios/load.ts';
-import { type AlertRecord } from './drill.ts';
+import type { AlertRecord } from './drill.ts';
 import type { ImpactSample } from './incident/impact.ts';
 import { sampleImpact } from './incident/impact.ts';
 import type { Runbook } from './incident/runbook.ts';
@@ -27,7 +27,13 @@ export interface RuleCase {
   source: 'virtual' | 'journal';
   wallMs: number;
   /** Alerts that fired, with times relative to the scenario start. */
-  fired: { rule: string; action: string; labels: Record<string, string>; firedAfterMs: number; resolvedAfterMs: number | null }[];
+  fired: {
+    rule: string;
+    action: string;
+    labels: Record<string, string>;
+    firedAfterMs: number;
+    resolvedAfterMs: number | null;
+  }[];
   impactStartMs: number | null;
   expectations: ExpectationResult[];
   pass: boolean;
@@ -46,7 +52,12 @@ function firedList(alerts: AlertRecord[], startMs: number): RuleCase['fired'] {
 }
 
 /** Runs one scenario in virtual time (nobody responds: the faults run their course) against the rules. */
-export async function testRulesOnScenario(loaded: LoadedScenario, rules: RuleFile, rulesFile: string, runbook: Runbook): Promise<RuleCase> {
+export async function testRulesOnScenario(
+  loaded: LoadedScenario,
+  rules: RuleFile,
+  rulesFile: string,
+  runbook: Runbook,
+): Promise<RuleCase> {
   const t0 = performance.now();
   const { result } = await runVirtual({ loaded, rules, rulesFile, runbook, team: 'none' });
   const startMs = Date.parse(loaded.scenario.start.at);
@@ -57,7 +68,8 @@ export async function testRulesOnScenario(loaded: LoadedScenario, rules: RuleFil
     source: 'virtual',
     wallMs: performance.now() - t0,
     fired: firedList(result.alerts, startMs),
-    impactStartMs: result.scorecard?.times.impactStart == null ? null : result.scorecard.times.impactStart - startMs,
+    impactStartMs:
+      result.scorecard?.times.impactStart == null ? null : result.scorecard.times.impactStart - startMs,
     expectations: alertExpectations,
     pass: alertExpectations.every((e) => e.pass),
   };
@@ -71,7 +83,9 @@ export function replayJournal(events: JournalEvent[], loaded: LoadedScenario, ru
   const t0 = performance.now();
   const sessions = events.filter((e) => e.type.startsWith('session.'));
   if (sessions.length === 0) {
-    throw new Error('the journal has no session events to replay (virtual runs journal them only with --journal-sessions)');
+    throw new Error(
+      'the journal has no session events to replay (virtual runs journal them only with --journal-sessions)',
+    );
   }
   const started = events.find((e) => e.type === 'run.started');
   const startMs = started?.t ?? sessions[0]!.t;
@@ -86,10 +100,24 @@ export function replayJournal(events: JournalEvent[], loaded: LoadedScenario, ru
   for (let at = startMs; at <= endMs; at += rules.evaluationInterval) {
     while (i < sessions.length && sessions[i]!.t <= at) {
       const e = sessions[i++]!;
-      engine.ingest({ sid: String(e.sid), type: e.type.slice('session.'.length), t: e.t, labels: e.labels, weight: e.weight, ...(e.data ? { data: e.data } : {}) } as SessionEvent);
+      engine.ingest({
+        sid: String(e.sid),
+        type: e.type.slice('session.'.length),
+        t: e.t,
+        labels: e.labels,
+        weight: e.weight,
+        ...(e.data ? { data: e.data } : {}),
+      } as SessionEvent);
     }
     for (const t of evaluator.evaluate(source, at)) {
-      let rec = [...alerts].reverse().find((a) => a.rule === t.rule && JSON.stringify(a.labels) === JSON.stringify(t.labels) && a.resolvedAt === undefined);
+      let rec = [...alerts]
+        .reverse()
+        .find(
+          (a) =>
+            a.rule === t.rule &&
+            JSON.stringify(a.labels) === JSON.stringify(t.labels) &&
+            a.resolvedAt === undefined,
+        );
       if (!rec || (t.state === 'pending' && rec.firedAt !== undefined)) {
         rec = { rule: t.rule, action: t.action, labels: t.labels, peakValue: t.value };
         alerts.push(rec);
@@ -100,9 +128,14 @@ export function replayJournal(events: JournalEvent[], loaded: LoadedScenario, ru
     }
     samples.push(sampleImpact(source, (k, w) => engine.labelValues(k, w, 60_000), at));
   }
-  const c = classify(samples, { ...(firstFault !== undefined ? { faultsAt: firstFault } : {}), dashboardVisible: firstFault !== undefined });
+  const c = classify(samples, {
+    ...(firstFault !== undefined ? { faultsAt: firstFault } : {}),
+    dashboardVisible: firstFault !== undefined,
+  });
   const impactStart = c.impactStart ?? null;
-  const expectations = checkExpectations(loaded, alerts, impactStart).filter((e) => e.kind !== 'severity');
+  const expectations = checkExpectations(loaded.scenario.expect, alerts, impactStart).filter(
+    (e) => e.kind !== 'severity',
+  );
   return {
     scenario: loaded.name,
     title: loaded.scenario.title,
@@ -119,12 +152,17 @@ export function replayJournal(events: JournalEvent[], loaded: LoadedScenario, ru
 export function ruleReport(cases: RuleCase[]): string {
   const lines: string[] = [];
   for (const c of cases) {
-    lines.push(`${c.pass ? 'PASS' : 'FAIL'}  ${c.scenario} — ${c.title}  (${c.source}, ${Math.round(c.wallMs)} ms; impact from ${c.impactStartMs === null ? '-' : `+${formatDuration(c.impactStartMs)}`})`);
+    lines.push(
+      `${c.pass ? 'PASS' : 'FAIL'}  ${c.scenario} — ${c.title}  (${c.source}, ${Math.round(c.wallMs)} ms; impact from ${c.impactStartMs === null ? '-' : `+${formatDuration(c.impactStartMs)}`})`,
+    );
     if (c.fired.length === 0) lines.push('        fired: nothing');
     for (const f of c.fired) {
-      lines.push(`        fired: +${formatDuration(f.firedAfterMs).padEnd(7)} ${f.rule} (${f.action}) ${JSON.stringify(f.labels)}${f.resolvedAfterMs !== null ? `, resolved +${formatDuration(f.resolvedAfterMs)}` : ''}`);
+      lines.push(
+        `        fired: +${formatDuration(f.firedAfterMs).padEnd(7)} ${f.rule} (${f.action}) ${JSON.stringify(f.labels)}${f.resolvedAfterMs !== null ? `, resolved +${formatDuration(f.resolvedAfterMs)}` : ''}`,
+      );
     }
-    for (const e of c.expectations) lines.push(`        ${e.pass ? 'ok  ' : 'FAIL'}  ${e.description}: ${e.why}`);
+    for (const e of c.expectations)
+      lines.push(`        ${e.pass ? 'ok  ' : 'FAIL'}  ${e.description}: ${e.why}`);
   }
   const failed = cases.filter((c) => !c.pass).length;
   lines.push('', `${cases.length - failed} passed, ${failed} failed`);

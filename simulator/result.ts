@@ -42,7 +42,8 @@ export interface RunResult {
   errors: string[];
 }
 
-const pick = (f: {
+/** The per-slice figures result.json keeps for each sample. */
+export const pickFigures = (f: {
   rebufferingShare: number;
   rebufferRatio: number;
   startFailureShare: number;
@@ -56,17 +57,17 @@ const pick = (f: {
   viewers: Math.round(f.viewers),
 });
 
-const mapValues = <T, U>(o: Record<string, T> | undefined, fn: (v: T) => U): Record<string, U> =>
+export const mapValues = <T, U>(o: Record<string, T> | undefined, fn: (v: T) => U): Record<string, U> =>
   Object.fromEntries(Object.entries(o ?? {}).map(([k, v]) => [k, fn(v)]));
 
 export function checkExpectations(
-  loaded: LoadedScenario,
+  expect: Pick<LoadedScenario['scenario']['expect'], 'alerts' | 'severity'>,
   alerts: AlertRecord[],
   impactStart: number | null,
   scorecard?: Scorecard,
 ): ExpectationResult[] {
   const out: ExpectationResult[] = [];
-  const { mustFire, mustNotFire } = loaded.scenario.expect.alerts;
+  const { mustFire, mustNotFire } = expect.alerts;
   const labelsMatch = (want: Record<string, string>, have: Record<string, string>) =>
     Object.entries(want).every(([k, v]) => have[k] === v);
   for (const m of mustFire) {
@@ -110,7 +111,7 @@ export function checkExpectations(
           : `fired at ${fired.map((a) => new Date(a.firedAt!).toISOString()).join(', ')}`,
     });
   }
-  const sev = loaded.scenario.expect.severity;
+  const sev = expect.severity;
   if (sev && scorecard) {
     out.push({
       kind: 'severity',
@@ -165,13 +166,13 @@ export function buildResult(args: {
     alerts: drill.alerts,
     series: drill.samples.map((s) => ({
       t: s.t,
-      global: pick(s.global),
-      byRegion: mapValues(s.slices.region, pick),
-      byCdn: mapValues(s.slices.cdn, pick),
-      byPop: mapValues(s.slices.pop, pick),
+      global: pickFigures(s.global),
+      byRegion: mapValues(s.slices.region, pickFigures),
+      byCdn: mapValues(s.slices.cdn, pickFigures),
+      byPop: mapValues(s.slices.pop, pickFigures),
     })),
     checks: { violations: drill.checkViolations.length, details: drill.checkViolations.slice(0, 100) },
-    expectations: checkExpectations(loaded, drill.alerts, impactStart, args.scorecard),
+    expectations: checkExpectations(loaded.scenario.expect, drill.alerts, impactStart, args.scorecard),
     ...(args.scorecard ? { scorecard: args.scorecard } : {}),
     errors: drill.errors,
   };

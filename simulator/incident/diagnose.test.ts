@@ -10,6 +10,7 @@ const f = (affected: number, viewers = 1000): ImpactFigures => ({
   rebufferRatio: affected / 2,
   startFailureShare: 0,
   startAttempts: 10,
+  videoStartFailureShare: 0,
   affectedShare: affected,
 });
 

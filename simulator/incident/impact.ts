@@ -16,6 +16,8 @@ export interface ImpactFigures {
   /** Share of start attempts in the window that failed (VSF) or were abandoned (EBVS). */
   startFailureShare: number;
   startAttempts: number;
+  /** Share of start attempts that failed with a fatal error (video start failure, VSF). */
+  videoStartFailureShare: number;
   /** Viewers affected: rebuffering now, or failing to start (weighted counts summed). */
   affectedShare: number;
 }
@@ -48,6 +50,7 @@ export function figures(m: QoeMetrics): ImpactFigures {
     rebufferRatio: (m.stalledTimePct ?? 0) / 100,
     startFailureShare,
     startAttempts: attempts,
+    videoStartFailureShare: attempts > 0 ? m.videoStartFailures / attempts : 0,
     affectedShare: population > 0 ? (rebuffering + failedStarts) / population : 0,
   };
 }

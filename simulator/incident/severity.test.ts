@@ -8,6 +8,7 @@ const fig = (affected: number, extra: Partial<ImpactFigures> = {}): ImpactFigure
   rebufferRatio: affected / 2,
   startFailureShare: 0,
   startAttempts: 10,
+  videoStartFailureShare: 0,
   affectedShare: affected,
   ...extra,
 });
