@@ -4,6 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { benchMetrics } from './metrics.ts';
 import { benchPlayers } from './players.ts';
 import { benchProxy } from './proxy.ts';
 import { benchVirtual } from './virtual.ts';
@@ -14,6 +15,7 @@ const BENCHES: Record<string, () => Promise<{ pass: boolean }>> = {
   proxy: () => benchProxy(),
   virtual: () => benchVirtual(),
   players: () => benchPlayers(),
+  metrics: () => benchMetrics(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

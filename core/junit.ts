@@ -37,7 +37,11 @@ export function junitXml(suites: JUnitSuite[]): string {
     for (const c of s.cases) {
       const open = `    <testcase name="${esc(c.name)}" classname="${esc(c.classname)}" time="${(c.timeSeconds ?? 0).toFixed(3)}"`;
       if (c.failure) {
-        lines.push(`${open}>`, `      <failure message="${esc(c.failure.message)}">${esc(c.failure.detail ?? c.failure.message)}</failure>`, '    </testcase>');
+        lines.push(
+          `${open}>`,
+          `      <failure message="${esc(c.failure.message)}">${esc(c.failure.detail ?? c.failure.message)}</failure>`,
+          '    </testcase>',
+        );
       } else if (c.skipped) {
         lines.push(`${open}>`, `      <skipped message="${esc(c.skipped)}"/>`, '    </testcase>');
       } else {

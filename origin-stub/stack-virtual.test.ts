@@ -66,7 +66,11 @@ describe('packaging faults in virtual time', () => {
     const backup = await (await fetch(`${stack.urls.backupOrigin}/live/sport/clear/216p/media.m3u8`)).text();
     expect(Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(backup)![1])).toBe(primary0.seq + 3);
     stack.levers.failover('backup');
-    const viaCdn = await (await fetch(`${stack.linkUrl('viewer.cdn-a.fra.eu-telco')}/live/sport/clear/216p/media.m3u8?after=failover`)).text();
+    const viaCdn = await (
+      await fetch(
+        `${stack.linkUrl('viewer.cdn-a.fra.eu-telco')}/live/sport/clear/216p/media.m3u8?after=failover`,
+      )
+    ).text();
     expect(Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(viaCdn)![1])).toBe(primary0.seq + 3);
     stack.levers.failover('primary');
     stack.faults.remove(f.id);

@@ -11,10 +11,12 @@ if [ "$node_major" -lt "$need_node_major" ]; then
   exit 1
 fi
 
-# Debian packages: chromium plays the streams in the player tests and drills.
+# Debian packages: chromium plays the streams in the player tests and drills; prometheus ships
+# promtool, which replays drills against Prometheus rule files.
 # (ffmpeg is only needed to regenerate the committed test media: origin-stub/media/make-media.sh.)
 missing=()
 [ -n "${STREAMDRILL_BROWSER:-}" ] || command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)   # ships promtool (test-rules --prometheus)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

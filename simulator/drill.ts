@@ -5,7 +5,7 @@
  */
 import type { Clock, TimerHandle } from '../core/clock.ts';
 import type { JournalEvent, JournalSink } from '../core/journal.ts';
-import type { MetricEngine } from '../player-harness/metrics/engine.ts';
+import type { QoeSource } from '../player-harness/metrics/incremental.ts';
 import type { LoadedScenario } from '../scenarios/load.ts';
 import type { StackActuator } from './actuator.ts';
 import { BotTeam } from './incident/bot-team.ts';
@@ -33,7 +33,7 @@ export interface DrillOptions {
   team: TeamKind;
   journal: JournalSink;
   actuator: StackActuator;
-  engine: MetricEngine;
+  engine: QoeSource;
   /** Deploys and flag changes the team can see ("what shipped today?"). */
   changes: () => Change[];
   mode: 'virtual' | 'real';

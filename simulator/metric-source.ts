@@ -3,7 +3,8 @@
  * the QoE metric engine answers with snapshots and slices. This adapter maps one to the other,
  * memoising snapshots within an evaluation tick (many rules share a window).
  */
-import type { LabelFilter, LabelKey, MetricEngine, QoeMetrics } from '../player-harness/metrics/engine.ts';
+import type { LabelFilter, LabelKey, QoeMetrics } from '../player-harness/metrics/engine.ts';
+import type { QoeSource } from '../player-harness/metrics/incremental.ts';
 import type { MetricId } from '../scenarios/metrics.ts';
 import type { MetricGroup, MetricQuery, MetricSource } from './rules/evaluator.ts';
 
@@ -40,7 +41,7 @@ export class EngineMetricSource implements MetricSource {
   private memoAt = Number.NaN;
   private readonly memo = new Map<string, QoeMetrics>();
 
-  constructor(private readonly engine: MetricEngine) {}
+  constructor(private readonly engine: QoeSource) {}
 
   snapshot(at: number, windowMs: number, filter: LabelFilter): QoeMetrics {
     if (at !== this.memoAt) {

@@ -37,6 +37,10 @@ export interface RuleCase {
   impactStartMs: number | null;
   expectations: ExpectationResult[];
   pass: boolean;
+  /** The run's journal (kept for exports such as the promtool check). */
+  events?: JournalEvent[];
+  /** The same expectations checked by promtool on the team's Prometheus rules, when asked for. */
+  promtool?: { pass: boolean; message: string; testFile: string };
 }
 
 function firedList(alerts: AlertRecord[], startMs: number): RuleCase['fired'] {
@@ -59,7 +63,7 @@ export async function testRulesOnScenario(
   runbook: Runbook,
 ): Promise<RuleCase> {
   const t0 = performance.now();
-  const { result } = await runVirtual({ loaded, rules, rulesFile, runbook, team: 'none' });
+  const { result, events } = await runVirtual({ loaded, rules, rulesFile, runbook, team: 'none' });
   const startMs = Date.parse(loaded.scenario.start.at);
   const alertExpectations = result.expectations.filter((e) => e.kind !== 'severity');
   return {
@@ -72,6 +76,7 @@ export async function testRulesOnScenario(
       result.scorecard?.times.impactStart == null ? null : result.scorecard.times.impactStart - startMs,
     expectations: alertExpectations,
     pass: alertExpectations.every((e) => e.pass),
+    events,
   };
 }
 
@@ -145,6 +150,7 @@ export function replayJournal(events: JournalEvent[], loaded: LoadedScenario, ru
     impactStartMs: impactStart === null ? null : impactStart - startMs,
     expectations,
     pass: expectations.every((e) => e.pass),
+    events,
   };
 }
 
@@ -163,8 +169,13 @@ export function ruleReport(cases: RuleCase[]): string {
     }
     for (const e of c.expectations)
       lines.push(`        ${e.pass ? 'ok  ' : 'FAIL'}  ${e.description}: ${e.why}`);
+    if (c.promtool) {
+      lines.push(
+        `        ${c.promtool.pass ? 'ok  ' : 'FAIL'}  promtool on the Prometheus rules: ${c.promtool.message}`,
+      );
+    }
   }
-  const failed = cases.filter((c) => !c.pass).length;
+  const failed = cases.filter((c) => !c.pass || c.promtool?.pass === false).length;
   lines.push('', `${cases.length - failed} passed, ${failed} failed`);
   return `${lines.join('\n')}\n`;
 }

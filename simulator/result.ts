@@ -5,6 +5,7 @@
 import type { JournalEvent } from '../core/journal.ts';
 import type { LoadedScenario } from '../scenarios/load.ts';
 import type { AlertRecord, Drill } from './drill.ts';
+import type { ImpactFigures } from './incident/impact.ts';
 import type { Scorecard } from './incident/scoring.ts';
 
 export interface ExpectationResult {
@@ -43,16 +44,13 @@ export interface RunResult {
 }
 
 /** The per-slice figures result.json keeps for each sample. */
-export const pickFigures = (f: {
-  rebufferingShare: number;
-  rebufferRatio: number;
-  startFailureShare: number;
-  viewers: number;
-  affectedShare: number;
-}) => ({
+export const pickFigures = (f: ImpactFigures) => ({
   rebufferingShare: f.rebufferingShare,
   rebufferRatio: f.rebufferRatio,
   startFailureShare: f.startFailureShare,
+  videoStartFailureShare: f.videoStartFailureShare,
+  exitsBeforeStartShare: f.exitsBeforeStartShare,
+  playbackFailureShare: f.playbackFailureShare,
   affectedShare: f.affectedShare,
   viewers: Math.round(f.viewers),
 });

@@ -8,7 +8,7 @@ import type { WebhookTarget } from '../../simulator/rules/notify.ts';
 import type { RuleFile } from '../../simulator/rules/schema.ts';
 import { runReal } from '../../simulator/run-real.ts';
 import { STACK_FILE, STATE_DIR } from '../control-client.ts';
-import { summarize, writeOutputs } from './run.ts';
+import { recordHistory, summarize, writeOutputs } from './run.ts';
 
 export interface RealFlags {
   seed?: string;
@@ -21,6 +21,8 @@ export interface RealFlags {
   quiet?: boolean;
   players?: number;
   browser?: string;
+  history?: boolean;
+  historyDb?: string;
 }
 
 export async function runRealFromCli(
@@ -59,6 +61,7 @@ export async function runRealFromCli(
       },
     });
     await writeOutputs(out, events, result);
+    if (flags.history !== false) await recordHistory(result, events, flags.rules, out, flags.historyDb);
     if (!flags.quiet) process.stdout.write(summarize(result));
     process.stdout.write(
       `wrote ${join(out, 'journal.jsonl')} (${events.length} events) and ${join(out, 'result.json')}\n`,

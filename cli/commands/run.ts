@@ -9,11 +9,13 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { formatDuration } from '../../core/duration.ts';
 import type { JournalEvent } from '../../core/journal.ts';
 import { InputFileError } from '../../core/yaml-file.ts';
+import { DEFAULT_HISTORY_DB, recordRun } from '../../reports/history/index.ts';
 import { loadRunbook } from '../../simulator/incident/runbook.ts';
 import type { Scorecard } from '../../simulator/incident/scoring.ts';
 import type { RunResult } from '../../simulator/result.ts';
 import { DEFAULT_RULES, loadRules } from '../../simulator/rules/load.ts';
 import { parseWebhook, type WebhookTarget } from '../../simulator/rules/notify.ts';
+import type { RuleFile } from '../../simulator/rules/schema.ts';
 import { runVirtual } from '../../simulator/run-virtual.ts';
 import { InputError } from '../errors.ts';
 import { loadScenarioOrExplain } from './scenarios.ts';
@@ -31,6 +33,8 @@ interface RunFlags {
   webhook: WebhookTarget[];
   journalSessions?: boolean;
   quiet?: boolean;
+  history: boolean;
+  historyDb?: string;
 }
 
 function parsePlayers(value: string): number {
@@ -55,6 +59,21 @@ export async function loadInputs(rulesFile: string, runbookFile?: string) {
   } catch (err) {
     if (err instanceof InputFileError) throw new InputError(err.message);
     throw err;
+  }
+}
+
+/** Every run goes into the drill history; a history problem never loses the run itself. */
+export async function recordHistory(
+  result: RunResult,
+  events: JournalEvent[],
+  rules: RuleFile,
+  source: string,
+  db?: string,
+): Promise<void> {
+  try {
+    await recordRun({ result, events, rules, db: db ?? DEFAULT_HISTORY_DB, source });
+  } catch (err) {
+    process.stderr.write(`streamdrill: history not recorded: ${(err as Error).message}\n`);
   }
 }
 
@@ -155,6 +174,8 @@ export function registerRun(program: Command): void {
       'real runs: Chromium to use (default: STREAMDRILL_BROWSER or /usr/bin/chromium)',
     )
     .option('--quiet', 'no progress output')
+    .option('--history-db <file>', 'drill history database (default: .streamdrill/history.db)')
+    .option('--no-history', 'do not record the run in the drill history')
     .action(async (name: string, flags: RunFlags) => {
       const loaded = await loadScenarioOrExplain(name);
       const { rules, runbook } = await loadInputs(flags.rules, flags.runbook);
@@ -194,6 +215,7 @@ export function registerRun(program: Command): void {
         });
         if (tty) process.stderr.write('\r\x1b[K');
         await writeOutputs(out, events, result);
+        if (flags.history) await recordHistory(result, events, rules, out, flags.historyDb);
         if (!flags.quiet) process.stdout.write(summarize(result));
         process.stdout.write(
           `wrote ${join(out, 'journal.jsonl')} (${events.length} events) and ${join(out, 'result.json')}\n`,

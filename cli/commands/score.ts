@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 import { JournalFormatError, readJournal } from '../../core/journal.ts';
 import { scoreJournal } from '../../simulator/incident/scoring.ts';
+import { DEFAULT_RULES } from '../../simulator/rules/load.ts';
 import { InputError } from '../errors.ts';
 import { loadInputs, scorecardTable } from './run.ts';
-import { DEFAULT_RULES } from '../../simulator/rules/load.ts';
 
 export function registerScore(program: Command): void {
   program
@@ -20,7 +20,8 @@ export function registerScore(program: Command): void {
         if (err instanceof JournalFormatError) throw new InputError(err.message);
         throw err;
       }
-      if (!events.some((e) => e.type === 'run.started')) throw new InputError(`${file}: not a run journal (no run.started event)`);
+      if (!events.some((e) => e.type === 'run.started'))
+        throw new InputError(`${file}: not a run journal (no run.started event)`);
       const { runbook } = await loadInputs(DEFAULT_RULES, flags.runbook);
       const card = scoreJournal(events, runbook);
       process.stdout.write(flags.json ? `${JSON.stringify(card, null, 2)}\n` : `${scorecardTable(card)}\n`);

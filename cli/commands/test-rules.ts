@@ -3,13 +3,22 @@
  * rule change still page on real incidents and stay quiet on noise? Every scenario runs in virtual
  * time against the rules (and recorded journals are replayed); exit status 1 on any failure.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { junitXml } from '../../core/junit.ts';
-import { JournalFormatError, readJournal } from '../../core/journal.ts';
 import { formatDuration } from '../../core/duration.ts';
+import { JournalFormatError, readJournal } from '../../core/journal.ts';
+import { junitXml } from '../../core/junit.ts';
 import { InputFileError } from '../../core/yaml-file.ts';
 import { listScenarioFiles, loadScenario, resolveScenarioPath, SCENARIO_DIR } from '../../scenarios/load.ts';
+import {
+  findPromtool,
+  PromRuleFileError,
+  PromtoolMissingError,
+  RunDataError,
+  runPromtoolForRun,
+} from '../../simulator/prometheus/index.ts';
 import { type RuleCase, replayJournal, ruleReport, testRulesOnScenario } from '../../simulator/regression.ts';
 import { InputError } from '../errors.ts';
 import { loadInputs } from './run.ts';
@@ -21,6 +30,7 @@ interface Flags {
   journal?: string[];
   junit?: string;
   runbook?: string;
+  prometheus?: string;
 }
 
 export function registerTestRules(program: Command): void {
@@ -33,9 +43,24 @@ export function registerTestRules(program: Command): void {
     .option('--journal <files...>', 'also replay recorded drill journals against the rules')
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--runbook <file>', 'runbook file')
+    .option(
+      '--prometheus <rules.yml>',
+      'also check the same expectations with promtool on this Prometheus rule file',
+    )
     .action(async (flags: Flags) => {
       const { rules, runbook } = await loadInputs(flags.rules, flags.runbook);
-      const files = flags.only ? flags.only.map(resolveScenarioPath) : await listScenarioFiles(flags.scenarios);
+      if (flags.prometheus) {
+        try {
+          await findPromtool();
+        } catch (err) {
+          if (err instanceof PromtoolMissingError) throw new InputError(err.message);
+          throw err;
+        }
+      }
+      const workDir = await mkdtemp(join(tmpdir(), 'streamdrill-promtool-'));
+      const files = flags.only
+        ? flags.only.map(resolveScenarioPath)
+        : await listScenarioFiles(flags.scenarios);
       const cases: RuleCase[] = [];
       for (const file of files) {
         let loaded: Awaited<ReturnType<typeof loadScenario>>;
@@ -58,7 +83,8 @@ export function registerTestRules(program: Command): void {
           throw err;
         }
         const name = String(events.find((e) => e.type === 'run.started')?.scenario ?? '');
-        if (!name) throw new InputError(`${file}: not a run journal (no run.started event naming its scenario)`);
+        if (!name)
+          throw new InputError(`${file}: not a run journal (no run.started event naming its scenario)`);
         const loaded = await loadScenario(resolveScenarioPath(name)).catch(() => {
           throw new InputError(`${file}: its scenario ${name} is not in the catalogue`);
         });
@@ -66,6 +92,27 @@ export function registerTestRules(program: Command): void {
           cases.push(replayJournal(events, loaded, rules));
         } catch (err) {
           throw new InputError(`${file}: ${(err as Error).message}`);
+        }
+      }
+      if (flags.prometheus) {
+        for (const c of cases) {
+          try {
+            const r = await runPromtoolForRun({
+              events: c.events ?? [],
+              prometheusRules: flags.prometheus,
+              workDir,
+            });
+            c.promtool = { pass: r.pass, message: r.message, testFile: r.testFile };
+          } catch (err) {
+            if (
+              err instanceof PromRuleFileError ||
+              err instanceof RunDataError ||
+              err instanceof PromtoolMissingError
+            ) {
+              throw new InputError(err.message);
+            }
+            throw err;
+          }
         }
       }
       process.stdout.write(ruleReport(cases));
@@ -76,18 +123,34 @@ export function registerTestRules(program: Command): void {
             {
               name: `alert rules ${flags.rules}`,
               timeSeconds: cases.reduce((n, c) => n + c.wallMs, 0) / 1000,
-              cases: cases.flatMap((c) =>
-                c.expectations.map((e) => ({
+              cases: cases.flatMap((c) => [
+                ...c.expectations.map((e) => ({
                   name: `${c.scenario}: ${e.description}`,
                   classname: `test-rules.${c.scenario}`,
                   timeSeconds: c.wallMs / 1000 / Math.max(1, c.expectations.length),
-                  ...(e.pass ? {} : { failure: { message: e.why, detail: `${e.why}\nfired: ${c.fired.map((f) => `+${formatDuration(f.firedAfterMs)} ${f.rule} ${JSON.stringify(f.labels)}`).join('; ') || 'nothing'}` } }),
+                  ...(e.pass
+                    ? {}
+                    : {
+                        failure: {
+                          message: e.why,
+                          detail: `${e.why}\nfired: ${c.fired.map((f) => `+${formatDuration(f.firedAfterMs)} ${f.rule} ${JSON.stringify(f.labels)}`).join('; ') || 'nothing'}`,
+                        },
+                      }),
                 })),
-              ),
+                ...(c.promtool
+                  ? [
+                      {
+                        name: `${c.scenario} (promtool)`,
+                        classname: `test-rules.${c.scenario}`,
+                        ...(c.promtool.pass ? {} : { failure: { message: c.promtool.message } }),
+                      },
+                    ]
+                  : []),
+              ]),
             },
           ]),
         );
       }
-      if (cases.some((c) => !c.pass)) process.exitCode = 1;
+      if (cases.some((c) => !c.pass || c.promtool?.pass === false)) process.exitCode = 1;
     });
 }

@@ -140,7 +140,11 @@ export class StackObserver {
     const out: Record<string, unknown>[] = [];
     for (const ch of st.entry.channels()) {
       for (const variant of ['clear', 'enc'] as const) {
-        const state = st.faults.channelState(ch.name, variant, st.levers.origin === 'backup' ? 'backup-origin' : 'origin');
+        const state = st.faults.channelState(
+          ch.name,
+          variant,
+          st.levers.origin === 'backup' ? 'backup-origin' : 'origin',
+        );
         const media = variant === 'enc' ? ch.encrypted : ch.clear;
         const video = media.description.renditions.find((r) => r.kind === 'video')!;
         const at = state?.frozenAtMs !== undefined ? Math.min(now, state.frozenAtMs) : now;

@@ -26,8 +26,8 @@ type Phase =
 /** How long the bot waits for a mitigation to work before looking for another. */
 const REINVESTIGATE_AFTER_MS = 5 * 60_000;
 
-/** Within SLO again: rebuffering share in scope under this (the worked example held below 1.2%). */
-const RECOVERED_BELOW = 0.012;
+/** Within SLO again: rebuffering share in scope under this (as scoring's RECOVERED_BELOW). */
+const RECOVERED_BELOW = 0.015;
 
 export class BotTeam implements Team {
   private phase: Phase = 'idle';

@@ -11,6 +11,8 @@ const f = (affected: number, viewers = 1000): ImpactFigures => ({
   startFailureShare: 0,
   startAttempts: 10,
   videoStartFailureShare: 0,
+  exitsBeforeStartShare: 0,
+  playbackFailureShare: 0,
   affectedShare: affected,
 });
 

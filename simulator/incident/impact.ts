@@ -18,6 +18,10 @@ export interface ImpactFigures {
   startAttempts: number;
   /** Share of start attempts that failed with a fatal error (video start failure, VSF). */
   videoStartFailureShare: number;
+  /** Share of start attempts abandoned before the first frame (exits before video start, EBVS). */
+  exitsBeforeStartShare: number;
+  /** Share of sessions that failed after starting (playback failure). */
+  playbackFailureShare: number;
   /** Viewers affected: rebuffering now, or failing to start (weighted counts summed). */
   affectedShare: number;
 }
@@ -51,6 +55,8 @@ export function figures(m: QoeMetrics): ImpactFigures {
     startFailureShare,
     startAttempts: attempts,
     videoStartFailureShare: attempts > 0 ? m.videoStartFailures / attempts : 0,
+    exitsBeforeStartShare: attempts > 0 ? m.exitsBeforeVideoStart / attempts : 0,
+    playbackFailureShare: (m.playbackFailurePct ?? 0) / 100,
     affectedShare: population > 0 ? (rebuffering + failedStarts) / population : 0,
   };
 }

@@ -3,7 +3,8 @@
  * dashboards), and what changed (deploys and feature flags — "what shipped today?"). Faults
  * themselves are not visible: the team has to find them, as in a real incident.
  */
-import type { LabelFilter, LabelKey, MetricEngine } from '../../player-harness/metrics/engine.ts';
+import type { LabelFilter, LabelKey } from '../../player-harness/metrics/engine.ts';
+import type { QoeSource } from '../../player-harness/metrics/incremental.ts';
 import type { EngineMetricSource } from '../metric-source.ts';
 import { figures, type ImpactFigures } from './impact.ts';
 
@@ -28,7 +29,7 @@ const WINDOW_MS = 60_000;
 
 export class EngineObservations implements Observations {
   constructor(
-    private readonly engine: MetricEngine,
+    private readonly engine: QoeSource,
     private readonly source: EngineMetricSource,
     private readonly clockNow: () => number,
     private readonly changeLog: () => Change[],

@@ -36,6 +36,9 @@ export interface Scorecard {
   score: number;
 }
 
+/** "Within SLO" for the recovery hold: share of viewers rebuffering (2-minute mean) under this. */
+export const RECOVERED_BELOW = 0.015;
+
 /** Weights: detection and the first minutes matter most (the article's "next two minutes"). */
 export const WEIGHTS: Record<string, number> = {
   detect: 3,
@@ -341,9 +344,24 @@ export function scoreJournal(events: JournalEvent[], runbook: Runbook): Scorecar
     const peak = Math.max(...samples.filter((s) => s.t <= firstMitigation + 60_000).map(scoped), base);
     const half = base + (peak - base) / 2;
     reducedAt = samples.find((s) => s.t > firstMitigation && scoped(s) < half)?.t ?? null;
-    // Recovered: back within 1.5x baseline (and 0.5 points) and staying there.
-    const ok = (s: ImpactSample) => scoped(s) <= Math.max(base * 1.5, base + 0.005);
-    for (let i = samples.length - 1; i >= 0 && ok(samples[i]!); i--) recoveredAt = samples[i]!.t;
+    // Recovered: the scope's share of viewers rebuffering, averaged over two minutes, back under
+    // RECOVERED_BELOW (the worked example held "below 1.2%"; a rolling mean keeps sampling noise
+    // from restarting the hold), and start failures under 1% — and staying there.
+    const rebuf = (s: ImpactSample) => {
+      const r = scopeRegions[0];
+      return r
+        ? (s.slices.region?.[r]?.rebufferingShare ?? s.global.rebufferingShare)
+        : s.global.rebufferingShare;
+    };
+    const rolling = samples.map((s, i) => {
+      const win = samples.slice(0, i + 1).filter((x) => x.t > s.t - 120_000);
+      return win.reduce((n, x) => n + rebuf(x), 0) / win.length;
+    });
+    const ok = (i: number) => rolling[i]! <= RECOVERED_BELOW && samples[i]!.global.startFailureShare <= 0.01;
+    const lastCheck = resolvedAt ?? Number.POSITIVE_INFINITY;
+    let i = samples.length - 1;
+    while (i >= 0 && samples[i]!.t > lastCheck) i--;
+    for (; i >= 0 && samples[i]!.t > firstMitigation && ok(i); i--) recoveredAt = samples[i]!.t;
     add(
       'impact-reduced',
       'Time to material impact reduction',

@@ -9,6 +9,8 @@ const fig = (affected: number, extra: Partial<ImpactFigures> = {}): ImpactFigure
   startFailureShare: 0,
   startAttempts: 10,
   videoStartFailureShare: 0,
+  exitsBeforeStartShare: 0,
+  playbackFailureShare: 0,
   affectedShare: affected,
   ...extra,
 });
