@@ -68,7 +68,8 @@ export class BotTeam implements Team {
   }
 
   onAlert(t: AlertTransition): void {
-    if (t.state !== 'firing' || t.action !== 'page') return;
+    // A page starts the response; investigate and ticket alerts are looked at too (in hours).
+    if (t.state !== 'firing') return;
     if (this.phase === 'idle') {
       this.phase = 'paged';
       this.pagedAt = this.clock.now();
@@ -187,29 +188,38 @@ export class BotTeam implements Team {
       return;
     }
     if (now - this.dashboardsDoneAt < this.spec.mitigateAfterDashboards) return;
-    const d = diagnose(this.obs, this.scope);
-    this.act({ kind: 'note', role: 'scribe', text: d.finding });
-    if (d.lever && !this.triedLevers.has(d.lever)) {
-      this.triedLevers.add(d.lever);
-      // The IC makes the call; Ops runs the command.
-      this.act({
-        kind: 'note',
-        role: this.role('commander'),
-        text: `decision: ${d.lever} ${JSON.stringify(d.args ?? {})}`,
-      });
-      this.act({ kind: 'mitigate', role: this.role('operator'), lever: d.lever, args: d.args ?? {} });
-      this.act({
-        kind: 'followup',
-        role: this.role('commander'),
-        title: `Find and fix the cause behind the ${d.lever}; reverse it once fixed`,
-        due: new Date(now + 7 * 86_400_000).toISOString().slice(0, 10),
-      });
-      this.phase = 'mitigated';
-      return;
+    // One diagnosis per region in scope (a CDN failing everywhere is steered away region by region).
+    const scopes: LabelFilter[] = (this.regions ?? [undefined]).map((r) => (r ? { region: r } : {}));
+    let acted = false;
+    for (const scope of scopes) {
+      const d = diagnose(this.obs, scope);
+      this.act({ kind: 'note', role: 'scribe', text: d.finding });
+      const key = `${d.lever}|${JSON.stringify(d.args ?? {})}`;
+      if (d.lever && !this.triedLevers.has(key)) {
+        this.triedLevers.add(key);
+        // The IC makes the call; Ops runs the command.
+        this.act({
+          kind: 'note',
+          role: this.role('commander'),
+          text: `decision: ${d.lever} ${JSON.stringify(d.args ?? {})}`,
+        });
+        this.act({ kind: 'mitigate', role: this.role('operator'), lever: d.lever, args: d.args ?? {} });
+        this.act({
+          kind: 'followup',
+          role: this.role('commander'),
+          title: `Find and fix the cause behind the ${d.lever}; reverse it once fixed`,
+          due: new Date(now + 7 * 86_400_000).toISOString().slice(0, 10),
+        });
+        acted = true;
+      } else if (d.escalate && !this.triedLevers.has(`escalate|${d.escalate}`)) {
+        this.triedLevers.add(`escalate|${d.escalate}`);
+        this.act({ kind: 'page', role: this.role('operator'), who: d.escalate });
+        acted = true;
+      }
     }
-    if (d.escalate) {
-      this.act({ kind: 'page', role: this.role('operator'), who: d.escalate });
+    if (acted) {
       this.phase = 'mitigated';
+      this.mitigatedAt = now;
     }
   }
 

@@ -53,6 +53,20 @@ export function diagnose(obs: Observations, scope: LabelFilter): Diagnosis {
       };
     }
   }
+  // One POP of a CDN misbehaving: steering the region away is the only lever that moves its viewers.
+  const pop = standout(obs.bySlice('pop', scope));
+  if (pop && scope.region) {
+    const cdns = obs.bySlice('cdn', scope);
+    const popCdn = Object.entries(cdns).sort((a, b) => b[1].affectedShare - a[1].affectedShare)[0]?.[0];
+    const other = Object.keys(cdns).find((c) => c !== popCdn);
+    if (other) {
+      return {
+        lever: 'steer',
+        args: { region: String(scope.region), cdn: other },
+        finding: `POP ${pop.name} stands out (${pct(pop.worst.affectedShare)} vs ${pct(pop.rest)}); steer ${scope.region} to ${other} while ${popCdn} fixes it`,
+      };
+    }
+  }
   const isp = standout(obs.bySlice('isp', scope));
   if (isp && !cdn) {
     return {

@@ -27,7 +27,7 @@ export interface ImpactFigures {
 }
 
 export type ImpactSlices = Partial<
-  Record<'region' | 'cdn' | 'pop' | 'isp' | 'device', Record<string, ImpactFigures>>
+  Record<'region' | 'cdn' | 'pop' | 'isp' | 'device' | 'channel' | 'drm', Record<string, ImpactFigures>>
 >;
 
 export interface ImpactSample {
@@ -36,7 +36,7 @@ export interface ImpactSample {
   slices: ImpactSlices;
 }
 
-export const IMPACT_SLICES = ['region', 'cdn', 'pop', 'isp', 'device'] as const;
+export const IMPACT_SLICES = ['region', 'cdn', 'pop', 'isp', 'device', 'channel', 'drm'] as const;
 /** Window the impact figures are computed over. */
 export const IMPACT_WINDOW_MS = 60_000;
 
@@ -45,9 +45,10 @@ export function figures(m: QoeMetrics): ImpactFigures {
   const failedStarts = m.videoStartFailures + m.exitsBeforeVideoStart;
   const attempts = m.startAttempts;
   const startFailureShare = attempts > 0 ? failedStarts / attempts : 0;
-  // Affected viewers: those rebuffering now plus those whose start failed in the window, over
-  // everyone who is watching or tried to.
-  const population = m.currentViewers + failedStarts;
+  // Affected viewers: those rebuffering now, those whose start failed in the window and those
+  // whose playback broke in the window, over everyone who is watching or tried to.
+  const broken = m.playbackFailures;
+  const population = m.currentViewers + failedStarts + broken;
   return {
     viewers: m.currentViewers,
     rebufferingShare: (m.rebufferingNowPct ?? 0) / 100,
@@ -57,7 +58,7 @@ export function figures(m: QoeMetrics): ImpactFigures {
     videoStartFailureShare: attempts > 0 ? m.videoStartFailures / attempts : 0,
     exitsBeforeStartShare: attempts > 0 ? m.exitsBeforeVideoStart / attempts : 0,
     playbackFailureShare: (m.playbackFailurePct ?? 0) / 100,
-    affectedShare: population > 0 ? (rebuffering + failedStarts) / population : 0,
+    affectedShare: population > 0 ? (rebuffering + failedStarts + broken) / population : 0,
   };
 }
 

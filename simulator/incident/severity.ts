@@ -25,7 +25,7 @@ export const SEVERITY_GRID = {
   SEV3: {
     trigger: 'Localised or partial degradation: <5% of viewers affected, workaround obvious',
     /** Global affected share above the pre-fault baseline, or a POP/ISP with this share affected. */
-    affectedAboveBaseline: 0.005,
+    affectedAboveBaseline: 0.01,
     localAbove: 0.05,
     line: 16,
   },
@@ -102,7 +102,7 @@ export function classify(
     if (!list.includes(name)) list.push(name);
     scope[key] = list;
   };
-  const sliceSustained = (key: 'region' | 'cdn' | 'device' | 'pop' | 'isp') => {
+  const sliceSustained = (key: 'region' | 'cdn' | 'device' | 'pop' | 'isp' | 'channel') => {
     const names = new Set(samples.flatMap((s) => Object.keys(s.slices[key] ?? {})));
     return [...names].map((name) => ({
       name,
@@ -123,11 +123,30 @@ export function classify(
     baseline: { affectedShare: baseAffected },
   });
 
-  if (peak.cannotStartShare > g.SEV1.cannotStartAbove) {
+  // Start failures confined to one device class or DRM system are that slice broken (SEV2: "a
+  // specific DRM failing"), not a global outage, however many attempts its viewers retry.
+  const confined = (['device', 'drm'] as const)
+    .map((key) => {
+      const names = [...new Set(samples.flatMap((s) => Object.keys(s.slices[key] ?? {})))];
+      const bad = names.filter(
+        (n) =>
+          sustainedMax(samples, (s) => s.slices[key]?.[n]?.startFailureShare, SUSTAIN_MS) >
+          g.SEV1.cannotStartAbove,
+      );
+      return { key, bad, total: names.length };
+    })
+    .find((x) => x.total > 1 && x.bad.length === 1);
+  if (peak.cannotStartShare > g.SEV1.cannotStartAbove && !confined) {
     reasons.push(
       `${pct(peak.cannotStartShare)} of start attempts failed for over a minute (SEV1: >25% cannot start, line 14)`,
     );
     return result('SEV1');
+  }
+  if (confined) {
+    addScope(confined.key, confined.bad[0]!);
+    reasons.push(
+      `start failures confined to ${confined.key} ${confined.bad[0]} (SEV2: a single device class or DRM broken, line 15)`,
+    );
   }
   if (peak.rebufferRatio > g.SEV1.globalRebufferRatioAbove) {
     reasons.push(
@@ -135,7 +154,7 @@ export function classify(
     );
     return result('SEV1');
   }
-  const broken = (['region', 'cdn', 'device'] as const).flatMap((key) =>
+  const broken = (['region', 'cdn', 'device', 'channel'] as const).flatMap((key) =>
     sliceSustained(key)
       .filter((x) => x.affected > g.SEV2.sliceBrokenAbove)
       .map((x) => ({ key, ...x })),
@@ -154,7 +173,7 @@ export function classify(
       .filter((x) => x.affected > g.SEV2.affectedAbove)
       .map((x) => ({ key, ...x })),
   );
-  if (peak.affectedShare > g.SEV2.affectedAbove || broken.length > 0) {
+  if (peak.affectedShare > g.SEV2.affectedAbove || broken.length > 0 || confined) {
     for (const r of regional) addScope(r.key, r.name);
     return result('SEV2');
   }

@@ -162,10 +162,15 @@ export class FaultModel {
                     const baseEdge = manifest ? k.edgeMissManifest : k.edgeMissSegment;
                     const baseShield = manifest ? k.shieldMissManifest : k.shieldMissSegment;
                     // A malformed Cache-Control from upstream leaves the caches below unable to store.
+                    // Errors are never cached: with the origin failing every request, no new live
+                    // object ever reaches a cache, so every request misses all the way down.
+                    const originDead = o[T_STATUS_SHARE]! >= 1 || o[T_HANG]! >= 1 || so[L_DOWN]! > 0;
                     const edgeMiss =
-                      s[T_CC_BAD]! > 0 || o[T_CC_BAD]! > 0 ? 1 : baseEdge + (1 - baseEdge) * e[T_FORCE_MISS]!;
+                      originDead || s[T_CC_BAD]! > 0 || o[T_CC_BAD]! > 0
+                        ? 1
+                        : baseEdge + (1 - baseEdge) * e[T_FORCE_MISS]!;
                     const shieldMiss =
-                      o[T_CC_BAD]! > 0 ? 1 : baseShield + (1 - baseShield) * s[T_FORCE_MISS]!;
+                      originDead || o[T_CC_BAD]! > 0 ? 1 : baseShield + (1 - baseShield) * s[T_FORCE_MISS]!;
                     const R = this.routes;
                     R[row + R_EDGE_MISS] = edgeMiss;
                     R[row + R_SHIELD_MISS] = shieldMiss;
