@@ -16,9 +16,10 @@ import { runReal } from '../../simulator/run-real.ts';
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'scenarios', 'real-short.yaml');
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'streamdrill.mjs');
 
-const chromiumCount = () => {
+/** Processes whose command line mentions `marker` (the child's own temp dir: its browser profile lives there). */
+const processesWith = (marker: string) => {
   try {
-    return execFileSync('pgrep', ['-c', '-f', 'streamdrill-chromium-'], { encoding: 'utf8' }).trim();
+    return execFileSync('pgrep', ['-c', '-f', marker], { encoding: 'utf8' }).trim();
   } catch {
     return '0';
   }
@@ -51,11 +52,15 @@ describe('real-time runs', () => {
 
   it('on Ctrl-C writes the journal, removes the faults and leaves no browser', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sd-real-int-'));
-    const before = chromiumCount();
-    const child = spawn(process.execPath, [BIN, 'run', FIXTURE, '--real', '--team', 'none', '--out', out], {
+    // Its own TMPDIR, so its Chromium profile (and so its browser processes) can be told from
+    // those of tests running in parallel.
+    const childTmp = mkdtempSync(join(tmpdir(), 'sd-real-tmp-'));
+    const child = spawn(process.execPath, [BIN, 'run', FIXTURE, '--real', '--team', 'none', '--out', out, '--no-history'], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TMPDIR: childTmp },
     });
     let output = '';
+    let browsers = '0';
     child.stdout!.on('data', (d: Buffer) => {
       output += d.toString();
     });
@@ -70,6 +75,7 @@ describe('real-time runs', () => {
         }
       }, 200);
     });
+    browsers = processesWith(childTmp);
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGINT');
     expect(await exited).toBe(130);
@@ -84,6 +90,7 @@ describe('real-time runs', () => {
     ]);
     expect(journal.find((e) => e.type === 'run.ended')?.reason).toBe('interrupt');
     expect(existsSync(join(out, 'result.json'))).toBe(true);
-    expect(chromiumCount()).toBe(before);
+    expect(Number(browsers)).toBeGreaterThan(0); // the check below can fail
+    expect(processesWith(childTmp)).toBe('0');
   }, 120_000);
 });
