@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { benchMetrics } from './metrics.ts';
+import { benchDrill } from './drill.ts';
 import { benchPlayers } from './players.ts';
 import { benchProxy } from './proxy.ts';
 import { benchVirtual } from './virtual.ts';
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<{ pass: boolean }>> = {
   proxy: () => benchProxy(),
   virtual: () => benchVirtual(),
   players: () => benchPlayers(),
+  drill: () => benchDrill(),
   metrics: () => benchMetrics(),
 };
 
