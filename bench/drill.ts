@@ -43,7 +43,11 @@ export async function benchDrill(): Promise<DrillBenchResult> {
   const simulatedMs = loaded.scenario.duration + 120_000; // plus the warm-up
   return {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, loadavg: loadavg().map((x) => Number(x.toFixed(2))), node: process.version },
+    machine: {
+      cpus: cpus().length,
+      loadavg: loadavg().map((x) => Number(x.toFixed(2))),
+      node: process.version,
+    },
     scenario: loaded.name,
     simulatedMinutes: Math.round(simulatedMs / 60_000),
     sessions: loaded.scenario.population.sessions,

@@ -4,8 +4,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { benchMetrics } from './metrics.ts';
 import { benchDrill } from './drill.ts';
+import { benchMetrics } from './metrics.ts';
 import { benchPlayers } from './players.ts';
 import { benchProxy } from './proxy.ts';
 import { benchVirtual } from './virtual.ts';

@@ -22,7 +22,7 @@ import { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
 import type { JournalEvent, JournalSink } from '../core/journal.ts';
 import { counterFrom, gaugeFrom, type Sample } from '../core/prom.ts';
-import { SESSION_EVENT_TYPES, type SessionEvent } from './events.ts';
+import { SESSION_EVENT_TYPES, type SessionEvent, sessionJournalEvent } from './events.ts';
 import {
   type EngineOptions,
   LABEL_KEYS,
@@ -204,15 +204,7 @@ export class Collector {
         c.n++;
         this.errorCounts.set(key, c);
       }
-      this.journalWrite({
-        v: 1,
-        t: e.t,
-        type: `session.${e.type}`,
-        sid: e.sid,
-        labels: e.labels,
-        weight: e.weight,
-        ...(e.data ? { data: e.data } : {}),
-      });
+      this.journalWrite(sessionJournalEvent(e));
       if (this.sseClients.size > 0) this.broadcast('session', e);
     }
     this.cachedReport = undefined;

@@ -1,3 +1,5 @@
+import type { JournalEvent } from '../core/journal.ts';
+
 /**
  * The common session-event stream (CTA-2066 event names) that every player adapter emits and
  * every metric is computed from. Real players (hls.js, Shaka in Chromium) and model players (the
@@ -74,5 +76,18 @@ export interface SessionEvent {
     bitsPlayed?: number;
     from?: string;
     to?: string;
+  };
+}
+
+/** A session event as a journal line: `session.<type>` with its session, labels, weight and data. */
+export function sessionJournalEvent(e: SessionEvent): JournalEvent {
+  return {
+    v: 1,
+    t: e.t,
+    type: `session.${e.type}`,
+    sid: e.sid,
+    labels: e.labels,
+    weight: e.weight,
+    ...(e.data ? { data: e.data } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LABEL_KEYS } from '../player-harness/metrics/engine.ts';
 
 /**
  * The QoE metrics scenarios, alert rules and checks can name. Ratios are 0..1; times are seconds;
@@ -19,19 +20,8 @@ export const METRIC_IDS = [
 ] as const;
 export type MetricId = (typeof METRIC_IDS)[number];
 
-/** Labels metrics can be filtered and grouped by. */
-export const METRIC_LABELS = [
-  'region',
-  'isp',
-  'device',
-  'player',
-  'playerVersion',
-  'channel',
-  'variant',
-  'drm',
-  'cdn',
-  'pop',
-] as const;
+/** Labels metrics can be filtered and grouped by: the session labels of the QoE engine. */
+export const METRIC_LABELS = LABEL_KEYS;
 export type MetricLabel = (typeof METRIC_LABELS)[number];
 
 /** A label filter: each given label must equal the value (or one of the values). */

@@ -14,7 +14,7 @@ import { summaryLine } from '../player-harness/collector.ts';
 import { Harness } from '../player-harness/harness.ts';
 import type { LoadedScenario } from '../scenarios/load.ts';
 import { Drill, type TeamKind } from './drill.ts';
-import type { Change } from './incident/observe.ts';
+import { watchChanges } from './incident/observe.ts';
 import type { Runbook } from './incident/runbook.ts';
 import { scoreJournal } from './incident/scoring.ts';
 import { RealStackActuator } from './real-actuator.ts';
@@ -109,16 +109,6 @@ export async function runReal(o: RealRunOptions): Promise<{ result: RunResult; e
         seed: String(seed),
       },
     });
-    const flagLog: Change[] = [];
-    stack.flags.onChange((c) =>
-      flagLog.push({ kind: 'flag', atMs: c.atMs, flag: c.flag, enabled: c.enabled }),
-    );
-    const changes = (): Change[] => [
-      ...stack.deploys
-        .log()
-        .map((d) => ({ kind: 'deploy' as const, atMs: d.atMs, component: d.component, version: d.version })),
-      ...flagLog,
-    ];
     let halted = false;
     const startMs = clock.now() + (o.warmupMs ?? 20_000);
     drill = new Drill({
@@ -131,7 +121,7 @@ export async function runReal(o: RealRunOptions): Promise<{ result: RunResult; e
       journal,
       actuator: new RealStackActuator(stack),
       engine: harness.collector.engine,
-      changes,
+      changes: watchChanges(stack),
       mode: 'real',
       seed,
       startMs,

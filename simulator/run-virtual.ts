@@ -6,11 +6,11 @@
 import { performance } from 'node:perf_hooks';
 import { VirtualClock } from '../core/clock.ts';
 import { type JournalEvent, type JournalSink, MemoryJournal } from '../core/journal.ts';
-import type { SessionEvent } from '../player-harness/events.ts';
+import { sessionJournalEvent } from '../player-harness/events.ts';
 import { IncrementalQoe } from '../player-harness/metrics/incremental.ts';
 import type { LoadedScenario } from '../scenarios/load.ts';
 import { Drill, type TeamKind } from './drill.ts';
-import type { Change } from './incident/observe.ts';
+import { watchChanges } from './incident/observe.ts';
 import type { Runbook } from './incident/runbook.ts';
 import { scoreJournal } from './incident/scoring.ts';
 import { buildResult, type RunResult } from './result.ts';
@@ -46,18 +46,6 @@ export interface RunOutcome {
 /** How far the clock jumps between checks of the timeline queue: faults land on time within this. */
 const STEP_MS = 1000;
 
-export function sessionJournalEvent(e: SessionEvent): JournalEvent {
-  return {
-    v: 1,
-    t: e.t,
-    type: `session.${e.type}`,
-    sid: e.sid,
-    labels: e.labels,
-    weight: e.weight,
-    ...(e.data ? { data: e.data } : {}),
-  };
-}
-
 export async function runVirtual(o: VirtualRunOptions): Promise<RunOutcome> {
   const wall0 = performance.now();
   const scenario = o.loaded.scenario;
@@ -86,16 +74,6 @@ export async function runVirtual(o: VirtualRunOptions): Promise<RunOutcome> {
       if (o.journalSessions) journal.write(sessionJournalEvent(e));
     },
   });
-  const changes = (): Change[] => [
-    ...sim.stack.deploys
-      .log()
-      .map((d) => ({ kind: 'deploy' as const, atMs: d.atMs, component: d.component, version: d.version })),
-    ...flagLog,
-  ];
-  const flagLog: Change[] = [];
-  sim.stack.flags.onChange((c) =>
-    flagLog.push({ kind: 'flag', atMs: c.atMs, flag: c.flag, enabled: c.enabled }),
-  );
   let halted = false;
   const drill = new Drill({
     clock,
@@ -107,7 +85,7 @@ export async function runVirtual(o: VirtualRunOptions): Promise<RunOutcome> {
     journal,
     actuator: sim.stack,
     engine,
-    changes,
+    changes: watchChanges(sim.stack),
     mode: 'virtual',
     seed,
     startMs,

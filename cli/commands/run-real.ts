@@ -60,11 +60,11 @@ export async function runRealFromCli(
         if (!flags.quiet) process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
       },
     });
-    await writeOutputs(out, events, result);
+    await writeOutputs(out, events, result, flags.runbook);
     if (flags.history !== false) await recordHistory(result, events, flags.rules, out, flags.historyDb);
     if (!flags.quiet) process.stdout.write(summarize(result));
     process.stdout.write(
-      `wrote ${join(out, 'journal.jsonl')} (${events.length} events) and ${join(out, 'result.json')}\n`,
+      `wrote ${out}/: journal.jsonl (${events.length} events), result.json, report.html, junit.xml, pir.md\n`,
     );
     if (result.endedBy === 'interrupt') process.exitCode = 130;
   } finally {

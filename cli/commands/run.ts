@@ -10,6 +10,8 @@ import { formatDuration } from '../../core/duration.ts';
 import type { JournalEvent } from '../../core/journal.ts';
 import { InputFileError } from '../../core/yaml-file.ts';
 import { DEFAULT_HISTORY_DB, recordRun } from '../../reports/history/index.ts';
+import { writeReport } from '../../reports/report/index.ts';
+import type { Runbook } from '../../simulator/incident/runbook.ts';
 import { loadRunbook } from '../../simulator/incident/runbook.ts';
 import type { Scorecard } from '../../simulator/incident/scoring.ts';
 import type { RunResult } from '../../simulator/result.ts';
@@ -77,13 +79,24 @@ export async function recordHistory(
   }
 }
 
-export async function writeOutputs(dir: string, events: JournalEvent[], result: RunResult): Promise<void> {
+/** journal.jsonl and result.json, then the report (report.html, junit.xml, pir.md) beside them. */
+export async function writeOutputs(
+  dir: string,
+  events: JournalEvent[],
+  result: RunResult,
+  runbook: Runbook,
+): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFile(
     join(dir, 'journal.jsonl'),
     events.map((e) => JSON.stringify(e)).join('\n') + (events.length ? '\n' : ''),
   );
   await writeFile(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+  try {
+    await writeReport(join(dir, 'journal.jsonl'), { outDir: dir, runbook });
+  } catch (err) {
+    process.stderr.write(`streamdrill: report not written: ${(err as Error).message}\n`);
+  }
 }
 
 export function summarize(result: RunResult): string {
@@ -214,11 +227,11 @@ export function registerRun(program: Command): void {
           },
         });
         if (tty) process.stderr.write('\r\x1b[K');
-        await writeOutputs(out, events, result);
+        await writeOutputs(out, events, result, runbook);
         if (flags.history) await recordHistory(result, events, rules, out, flags.historyDb);
         if (!flags.quiet) process.stdout.write(summarize(result));
         process.stdout.write(
-          `wrote ${join(out, 'journal.jsonl')} (${events.length} events) and ${join(out, 'result.json')}\n`,
+          `wrote ${out}/: journal.jsonl (${events.length} events), result.json, report.html, junit.xml, pir.md\n`,
         );
         if (result.endedBy === 'interrupt') process.exitCode = 130;
       } finally {

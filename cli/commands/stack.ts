@@ -6,22 +6,11 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { TCP_FAULT_TYPES } from '../../origin-stub/control/tcp-faults.ts';
 import { Stack } from '../../origin-stub/stack.ts';
+import { HTTP_FAULT_TYPES } from '../../scenarios/schema.ts';
 import { callControl, controlUrl, STACK_FILE, STATE_DIR } from '../control-client.ts';
 import { InputError, UsageError } from '../errors.ts';
 import { waitForShutdownSignal } from '../lifecycle.ts';
 import { parseHost, parsePort } from '../options.ts';
-
-const HTTP_FAULT_TYPES = [
-  'http-status',
-  'http-delay',
-  'http-hang',
-  'manifest-freeze',
-  'manifest-malformed',
-  'segment-gap',
-  'av-drift',
-  'cache-force-miss',
-  'cache-control-malformed',
-];
 
 /** `k=v,k2=a|b` → {k: 'v', k2: ['a','b']} */
 function parseMatch(

@@ -4,32 +4,18 @@
  * DASH must all advance currentTime by several seconds without a fatal error; encrypted ones must
  * have fetched a licence.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RealClock } from '../../core/clock.ts';
+import { type LaunchedBrowser, launchBrowser } from '../../player-harness/browser.ts';
 import { type ClearKeyServer, createClearKeyServer } from '../drm/clearkey-server.ts';
 import { loadAllMedia } from '../media/load-media.ts';
 import { prepareLiveChannels } from './channels.ts';
 import { createLiveOrigin } from './origin.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required',
-  '--mute-audio',
-];
 /** Media seconds each player must advance. */
 const ADVANCE_SECONDS = 4;
 const PLAY_TIMEOUT_MS = 30_000;
@@ -93,7 +79,7 @@ const clock = new RealClock();
 let app: FastifyInstance | undefined;
 let licence: ClearKeyServer;
 let context: BrowserContext | undefined;
-let userDataDir: string | undefined;
+let browser: LaunchedBrowser | undefined;
 let baseUrl = '';
 
 beforeAll(async () => {
@@ -113,18 +99,13 @@ beforeAll(async () => {
   );
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 
-  userDataDir = mkdtempSync(join(tmpdir(), 'streamdrill-e2e-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchBrowser();
+  context = browser.context;
 }, 30_000);
 
 afterAll(async () => {
-  await context?.close().catch(() => undefined);
+  await browser?.close();
   await app?.close().catch(() => undefined);
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
 }, 30_000);
 
 interface Outcome {

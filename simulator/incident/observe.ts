@@ -27,6 +27,21 @@ export interface Observations {
 
 const WINDOW_MS = 60_000;
 
+/** What a team sees changing on a stack (real or virtual): its deploy log and feature-flag flips. */
+export function watchChanges(stack: {
+  deploys: { log(): { atMs: number; component: string; version: string }[] };
+  flags: { onChange(l: (c: { atMs: number; flag: string; enabled: boolean }) => void): unknown };
+}): () => Change[] {
+  const flagLog: Change[] = [];
+  stack.flags.onChange((c) => flagLog.push({ kind: 'flag', atMs: c.atMs, flag: c.flag, enabled: c.enabled }));
+  return () => [
+    ...stack.deploys
+      .log()
+      .map((d) => ({ kind: 'deploy' as const, atMs: d.atMs, component: d.component, version: d.version })),
+    ...flagLog,
+  ];
+}
+
 export class EngineObservations implements Observations {
   constructor(
     private readonly engine: QoeSource,

@@ -55,10 +55,14 @@ describe('real-time runs', () => {
     // Its own TMPDIR, so its Chromium profile (and so its browser processes) can be told from
     // those of tests running in parallel.
     const childTmp = mkdtempSync(join(tmpdir(), 'sd-real-tmp-'));
-    const child = spawn(process.execPath, [BIN, 'run', FIXTURE, '--real', '--team', 'none', '--out', out, '--no-history'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, TMPDIR: childTmp },
-    });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'run', FIXTURE, '--real', '--team', 'none', '--out', out, '--no-history'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, TMPDIR: childTmp },
+      },
+    );
     let output = '';
     let browsers = '0';
     child.stdout!.on('data', (d: Buffer) => {
