@@ -11,7 +11,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createRng, type Rng } from '../core/rng.ts';
-import type { SessionEvent, SessionLabels } from '../player-harness/events.ts';
+import { SESSION_EVENT_TYPES, type SessionEvent, type SessionLabels } from '../player-harness/events.ts';
 import { type LabelKey, MetricEngine, type QoeMetrics } from '../player-harness/metrics/engine.ts';
 import { IncrementalQoe, type QoeSource } from '../player-harness/metrics/incremental.ts';
 
@@ -88,21 +88,7 @@ const ERR_FATAL = {
   httpStatus: 503,
 };
 
-const TYPES: SessionEvent['type'][] = [
-  'playbackRequest',
-  'playbackStart',
-  'playbackStall',
-  'playbackStallEnd',
-  'playbackFail',
-  'renditionUpdate',
-  'playbackPause',
-  'playbackResume',
-  'playbackExit',
-  'playbackFinish',
-  'playerError',
-  'pathwayChange',
-  'heartbeat',
-];
+const TYPES: readonly SessionEvent['type'][] = SESSION_EVENT_TYPES;
 const BEAT_PLAYING = Object.freeze({ mediaSeconds: 20 });
 const BEAT_STALLED = Object.freeze({ mediaSeconds: 0 });
 

@@ -68,50 +68,32 @@ export class TcpFaults {
   }
 
   async add(input: unknown): Promise<TcpFault> {
-    const parsed = TcpFaultSchema.safeParse(input);
-    if (!parsed.success) {
-      throw new TcpFaultError(
-        `invalid TCP fault: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-      );
-    }
-    const spec = parsed.data;
-    const id = spec.id ?? `tcp-${spec.type}-${this.nextId++}`;
-    if (this.faults.has(id)) throw new TcpFaultError(`a TCP fault with id ${id} already exists`, 409);
-    const targets = [...this.links().values()].filter((l) => linkMatches(l, spec.match));
-    if (targets.length === 0) {
-      throw new TcpFaultError(
-        `no link matches ${JSON.stringify(spec.match)} (link labels: link, cdn, pop, region, isp, origin, name)`,
-      );
-    }
-    const fault: TcpFault = {
-      id,
-      type: spec.type,
-      links: targets.map((l) => l.name),
-      stream: spec.stream,
-      toxicity: spec.toxicity,
-      attributes: spec.attributes,
-      match: spec.match,
-      addedAtMs: this.clock.now(),
-    };
+    const fault = planTcpFault(
+      input,
+      this.links().values(),
+      this.clock.now(),
+      (type) => `tcp-${type}-${this.nextId++}`,
+      (id) => this.faults.has(id),
+    );
     const applied: string[] = [];
     try {
-      for (const l of targets) {
-        if (spec.type === 'down') await this.proxy.setEnabled(l.name, false);
+      for (const name of fault.links) {
+        if (fault.type === 'down') await this.proxy.setEnabled(name, false);
         else
-          await this.proxy.addToxic(l.name, {
-            type: spec.type,
-            name: id,
-            stream: spec.stream,
-            toxicity: spec.toxicity,
-            attributes: spec.attributes,
+          await this.proxy.addToxic(name, {
+            type: fault.type,
+            name: fault.id,
+            stream: fault.stream,
+            toxicity: fault.toxicity,
+            attributes: fault.attributes,
           });
-        applied.push(l.name);
+        applied.push(name);
       }
     } catch (err) {
       await this.undo({ ...fault, links: applied });
       throw new TcpFaultError((err as Error).message);
     }
-    this.faults.set(id, fault);
+    this.faults.set(fault.id, fault);
     return fault;
   }
 
@@ -135,6 +117,44 @@ export class TcpFaults {
       else await this.proxy.removeToxic(name, fault.id).catch(() => {});
     }
   }
+}
+
+/**
+ * Validates a TCP fault and selects the links it applies to, without applying it (shared by the
+ * real stack, which then drives the fault proxy, and the virtual one, which models it).
+ */
+export function planTcpFault(
+  input: unknown,
+  links: Iterable<LinkInfo>,
+  now: number,
+  newId: (type: string) => string,
+  exists: (id: string) => boolean,
+): TcpFault {
+  const parsed = TcpFaultSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new TcpFaultError(
+      `invalid TCP fault: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
+  }
+  const spec = parsed.data;
+  const id = spec.id ?? newId(spec.type);
+  if (exists(id)) throw new TcpFaultError(`a TCP fault with id ${id} already exists`, 409);
+  const targets = [...links].filter((l) => linkMatches(l, spec.match));
+  if (targets.length === 0) {
+    throw new TcpFaultError(
+      `no link matches ${JSON.stringify(spec.match)} (link labels: link, cdn, pop, region, isp, origin, name)`,
+    );
+  }
+  return {
+    id,
+    type: spec.type,
+    links: targets.map((l) => l.name),
+    stream: spec.stream,
+    toxicity: spec.toxicity,
+    attributes: spec.attributes,
+    match: spec.match,
+    addedAtMs: now,
+  };
 }
 
 export function linkMatches(link: LinkInfo, match: Record<string, string | string[]>): boolean {

@@ -30,32 +30,12 @@ export function renderMultivariantPlaylist(
     throw new MediaError(`channel ${media.channel} needs at least one video and one audio rendition`);
   }
   const lines = ['#EXTM3U', '#EXT-X-VERSION:6', '#EXT-X-INDEPENDENT-SEGMENTS'];
-  audios.forEach((a, i) => {
-    const attrs = [
-      'TYPE=AUDIO',
-      `GROUP-ID="${AUDIO_GROUP}"`,
-      `NAME="${a.id}"`,
-      'LANGUAGE="en"',
-      `DEFAULT=${i === 0 ? 'YES' : 'NO'}`,
-      'AUTOSELECT=YES',
-    ];
-    if (a.channels) attrs.push(`CHANNELS="${a.channels}"`);
-    attrs.push(`URI="${uriPrefix(opts.baseUrl, a.id, true)}media.m3u8"`);
-    lines.push(`#EXT-X-MEDIA:${attrs.join(',')}`);
-  });
-  const audioPeak = Math.max(...audios.map((a) => a.bandwidth));
-  const audioMean = Math.max(...audios.map((a) => a.averageBandwidth));
-  for (const v of videos) {
-    const attrs = [
-      `BANDWIDTH=${v.bandwidth + audioPeak}`,
-      `AVERAGE-BANDWIDTH=${v.averageBandwidth + audioMean}`,
-      `CODECS="${v.codecs},${audios[0]!.codecs}"`,
-    ];
-    if (v.width && v.height) attrs.push(`RESOLUTION=${v.width}x${v.height}`);
-    if (v.frameRate) attrs.push(`FRAME-RATE=${v.frameRate.toFixed(3)}`);
-    attrs.push(`AUDIO="${AUDIO_GROUP}"`);
-    lines.push(`#EXT-X-STREAM-INF:${attrs.join(',')}`, `${uriPrefix(opts.baseUrl, v.id, true)}media.m3u8`);
-  }
+  lines.push(
+    ...variantLines(media, {
+      group: AUDIO_GROUP,
+      uri: (id) => `${uriPrefix(opts.baseUrl, id, true)}media.m3u8`,
+    }),
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -95,4 +75,45 @@ export function renderMediaPlaylist(
     lines.push(`#EXTINF:${(t.duration / r.timescale).toFixed(6)},`, `${prefix}${n}.m4s`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The EXT-X-MEDIA audio lines and EXT-X-STREAM-INF variants of one set of renditions: one audio
+ * group, URIs from `uri(renditionId)`, and a PATHWAY-ID when the set is one content-steering pathway.
+ */
+export function variantLines(
+  media: MediaDescription,
+  o: { group: string; uri: (renditionId: string) => string; pathwayId?: string },
+): string[] {
+  const videos = media.renditions.filter((r) => r.kind === 'video');
+  const audios = media.renditions.filter((r) => r.kind === 'audio');
+  const lines: string[] = [];
+  audios.forEach((a, i) => {
+    const attrs = [
+      'TYPE=AUDIO',
+      `GROUP-ID="${o.group}"`,
+      `NAME="${a.id}"`,
+      'LANGUAGE="en"',
+      `DEFAULT=${i === 0 ? 'YES' : 'NO'}`,
+      'AUTOSELECT=YES',
+    ];
+    if (a.channels) attrs.push(`CHANNELS="${a.channels}"`);
+    attrs.push(`URI="${o.uri(a.id)}"`);
+    lines.push(`#EXT-X-MEDIA:${attrs.join(',')}`);
+  });
+  const audioPeak = Math.max(...audios.map((a) => a.bandwidth));
+  const audioMean = Math.max(...audios.map((a) => a.averageBandwidth));
+  for (const v of videos) {
+    const attrs = [
+      `BANDWIDTH=${v.bandwidth + audioPeak}`,
+      `AVERAGE-BANDWIDTH=${v.averageBandwidth + audioMean}`,
+      `CODECS="${v.codecs},${audios[0]!.codecs}"`,
+    ];
+    if (v.width && v.height) attrs.push(`RESOLUTION=${v.width}x${v.height}`);
+    if (v.frameRate) attrs.push(`FRAME-RATE=${v.frameRate.toFixed(3)}`);
+    attrs.push(`AUDIO="${o.group}"`);
+    if (o.pathwayId !== undefined) attrs.push(`PATHWAY-ID="${o.pathwayId}"`);
+    lines.push(`#EXT-X-STREAM-INF:${attrs.join(',')}`, o.uri(v.id));
+  }
+  return lines;
 }

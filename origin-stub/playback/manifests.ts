@@ -5,6 +5,7 @@
  */
 import type { MediaDescription } from '../media/description.ts';
 import { type MpdOptions, renderMpd } from '../packager/dash.ts';
+import { variantLines } from '../packager/hls.ts';
 
 export interface Pathway {
   /** CDN name, used as PATHWAY-ID / serviceLocation. */
@@ -25,43 +26,21 @@ export function renderSteeredMultivariant(
   pathways: Pathway[],
   steering: SteeringTag,
 ): string {
-  const videos = media.renditions.filter((r) => r.kind === 'video');
-  const audios = media.renditions.filter((r) => r.kind === 'audio');
   const lines = [
     '#EXTM3U',
     '#EXT-X-VERSION:6',
     '#EXT-X-INDEPENDENT-SEGMENTS',
     `#EXT-X-CONTENT-STEERING:SERVER-URI="${attr(steering.serverUri)}",PATHWAY-ID="${attr(steering.defaultPathway)}"`,
   ];
-  const audioPeak = Math.max(...audios.map((a) => a.bandwidth));
-  const audioMean = Math.max(...audios.map((a) => a.averageBandwidth));
   for (const p of pathways) {
     // Each pathway needs its own audio group so a pathway switch moves audio too.
-    const group = `audio-${p.id}`;
-    audios.forEach((a, i) => {
-      const attrs = [
-        'TYPE=AUDIO',
-        `GROUP-ID="${group}"`,
-        `NAME="${a.id}"`,
-        'LANGUAGE="en"',
-        `DEFAULT=${i === 0 ? 'YES' : 'NO'}`,
-        'AUTOSELECT=YES',
-      ];
-      if (a.channels) attrs.push(`CHANNELS="${a.channels}"`);
-      attrs.push(`URI="${attr(`${p.baseUrl}${a.id}/media.m3u8`)}"`);
-      lines.push(`#EXT-X-MEDIA:${attrs.join(',')}`);
-    });
-    for (const v of videos) {
-      const attrs = [
-        `BANDWIDTH=${v.bandwidth + audioPeak}`,
-        `AVERAGE-BANDWIDTH=${v.averageBandwidth + audioMean}`,
-        `CODECS="${v.codecs},${audios[0]!.codecs}"`,
-      ];
-      if (v.width && v.height) attrs.push(`RESOLUTION=${v.width}x${v.height}`);
-      if (v.frameRate) attrs.push(`FRAME-RATE=${v.frameRate.toFixed(3)}`);
-      attrs.push(`AUDIO="${group}"`, `PATHWAY-ID="${attr(p.id)}"`);
-      lines.push(`#EXT-X-STREAM-INF:${attrs.join(',')}`, `${p.baseUrl}${v.id}/media.m3u8`);
-    }
+    lines.push(
+      ...variantLines(media, {
+        group: `audio-${p.id}`,
+        uri: (id) => attr(`${p.baseUrl}${id}/media.m3u8`),
+        pathwayId: attr(p.id),
+      }),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -196,6 +196,22 @@ function intersect(spans: [number, number][], a: number, b: number): [number, nu
 
 const total = (spans: [number, number][]) => spans.reduce((n, [a, b]) => n + (b - a), 0);
 
+/** How errors are grouped in the distribution: the error, with the session's version, device, ISP, CDN and POP. */
+export function errorGroup(x: PlayerErrorInfo, l: SessionLabels): Omit<ErrorCount, 'events' | 'count'> {
+  return {
+    player: x.player,
+    playerVersion: l.playerVersion,
+    device: l.device,
+    isp: l.isp,
+    cdn: l.cdn,
+    pop: l.pop,
+    category: x.category,
+    code: x.code,
+    fatal: x.fatal,
+    ...(x.httpStatus !== undefined ? { httpStatus: x.httpStatus } : {}),
+  };
+}
+
 export function matches(labels: SessionLabels, filter: LabelFilter | undefined): boolean {
   if (!filter) return true;
   for (const [k, want] of Object.entries(filter) as [LabelKey, string | readonly string[] | undefined][]) {
@@ -571,20 +587,7 @@ export class MetricEngine {
       ].join('|');
       let c = byKey.get(key);
       if (!c) {
-        c = {
-          player: x.player,
-          playerVersion: l.playerVersion,
-          device: l.device,
-          isp: l.isp,
-          cdn: l.cdn,
-          pop: l.pop,
-          category: x.category,
-          code: x.code,
-          fatal: x.fatal,
-          ...(x.httpStatus !== undefined ? { httpStatus: x.httpStatus } : {}),
-          events: 0,
-          count: 0,
-        };
+        c = { ...errorGroup(x, l), events: 0, count: 0 };
         byKey.set(key, c);
       }
       c.events++;

@@ -36,6 +36,7 @@ import type { PlayerErrorInfo, SessionEvent, SessionLabels } from '../events.ts'
 import {
   type EngineOptions,
   type ErrorCount,
+  errorGroup,
   LABEL_KEYS,
   type LabelFilter,
   type LabelKey,
@@ -967,18 +968,7 @@ export class IncrementalQoe implements QoeSource {
         g = this.errGroups.length;
         this.errGroupIds.set(gKey, g);
         this.errGroups.push({
-          template: {
-            player: x.player,
-            playerVersion: l.playerVersion,
-            device: l.device,
-            isp: l.isp,
-            cdn: l.cdn,
-            pop: l.pop,
-            category: x.category,
-            code: x.code,
-            fatal: x.fatal,
-            ...(x.httpStatus !== undefined ? { httpStatus: x.httpStatus } : {}),
-          },
+          template: errorGroup(x, l),
         });
       }
       this.ekGroup.push(g);

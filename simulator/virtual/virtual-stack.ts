@@ -13,13 +13,7 @@ import type { Clock } from '../../core/clock.ts';
 import { DeployRegistry } from '../../origin-stub/control/deploys.ts';
 import { FeatureFlags } from '../../origin-stub/control/flags.ts';
 import { Levers } from '../../origin-stub/control/levers.ts';
-import {
-  linkMatches,
-  type TcpFault,
-  TcpFaultError,
-  type TcpFaultInput,
-  TcpFaultSchema,
-} from '../../origin-stub/control/tcp-faults.ts';
+import { planTcpFault, type TcpFault, type TcpFaultInput } from '../../origin-stub/control/tcp-faults.ts';
 import { FaultRegistry } from '../../origin-stub/faults/registry.ts';
 import type { HttpFault, HttpFaultInput } from '../../origin-stub/faults/types.ts';
 import type { LinkInfo } from '../../origin-stub/stack.ts';
@@ -67,32 +61,14 @@ export class VirtualTcpFaults {
   }
 
   add(input: unknown): TcpFault {
-    const parsed = TcpFaultSchema.safeParse(input);
-    if (!parsed.success) {
-      throw new TcpFaultError(
-        `invalid TCP fault: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-      );
-    }
-    const spec = parsed.data;
-    const id = spec.id ?? `tcp-${spec.type}-${this.nextId++}`;
-    if (this.faults.has(id)) throw new TcpFaultError(`a TCP fault with id ${id} already exists`, 409);
-    const targets = [...this.links.values()].filter((l) => linkMatches(l, spec.match));
-    if (targets.length === 0) {
-      throw new TcpFaultError(
-        `no link matches ${JSON.stringify(spec.match)} (link labels: link, cdn, pop, region, isp, origin, name)`,
-      );
-    }
-    const fault: TcpFault = {
-      id,
-      type: spec.type,
-      links: targets.map((l) => l.name),
-      stream: spec.stream,
-      toxicity: spec.toxicity,
-      attributes: spec.attributes,
-      match: spec.match,
-      addedAtMs: this.clock.now(),
-    };
-    this.faults.set(id, fault);
+    const fault = planTcpFault(
+      input,
+      this.links.values(),
+      this.clock.now(),
+      (type) => `tcp-${type}-${this.nextId++}`,
+      (id) => this.faults.has(id),
+    );
+    this.faults.set(fault.id, fault);
     return fault;
   }
 
