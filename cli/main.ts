@@ -3,7 +3,9 @@
  * the commands named in the issues are the contract the docs and tests use.
  */
 import { Command, CommanderError } from 'commander';
+import { registerAct } from './commands/act.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerDrill, registerReplay } from './commands/drill.ts';
 import { registerHistory } from './commands/history.ts';
 import { registerPlay } from './commands/play.ts';
 import { registerReport } from './commands/report.ts';
@@ -38,6 +40,9 @@ export function buildProgram(): Command {
   registerStack(program);
   registerScenarios(program);
   registerRun(program);
+  registerDrill(program);
+  registerReplay(program);
+  registerAct(program);
   registerScore(program);
   registerTestRules(program);
   registerPlay(program);

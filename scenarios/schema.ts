@@ -121,6 +121,19 @@ export const ScenarioSchema = z
       })
       .default({ mitigations: [], alerts: { mustFire: [], mustNotFire: [] } }),
     team: TeamSchema.optional().describe('the scripted team: a script of exact actions, or the runbook bot'),
+    narration: z
+      .array(
+        z.strictObject({
+          at: DurationMs.describe('scenario time the line is read out'),
+          text: z.string().min(1),
+          inject: z
+            .boolean()
+            .default(false)
+            .describe('an inject: something happens to the team (a person joins, a message arrives)'),
+        }),
+      )
+      .default([])
+      .describe('what a trainer reads out, and injects, at scripted times (journaled as narration)'),
   })
   .superRefine((s, ctx) => {
     const ids = new Set<string>();
@@ -141,6 +154,14 @@ export const ScenarioSchema = z
           message: 'step is after the end of the scenario',
         });
       }
+    });
+    s.narration.forEach((n, i) => {
+      if (n.at > s.duration)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['narration', i, 'at'],
+          message: 'narration is after the end of the scenario',
+        });
     });
     s.timeline.forEach((step, i) => {
       if ('remove' in step && !ids.has(step.remove)) {

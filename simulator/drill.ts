@@ -67,6 +67,7 @@ export class Drill {
   private readonly notifier: WebhookNotifier | undefined;
   private team: Team | undefined;
   private evalTimer: TimerHandle | undefined;
+  private readonly narrationTimers: TimerHandle[] = [];
   private halted: string | undefined;
   private readonly haltSince = new Map<number, number>();
   private firstPage = false;
@@ -136,6 +137,14 @@ export class Drill {
       expect: s.expect,
     });
     this.timeline.start();
+    for (const n of s.narration) {
+      this.narrationTimers.push(
+        this.o.clock.setTimeout(
+          () => this.write({ type: 'narration', text: n.text, inject: n.inject, role: 'trainer' }),
+          Math.max(0, this.o.startMs + n.at - this.o.clock.now()),
+        ),
+      );
+    }
     this.team?.start();
     this.evalTimer = this.o.clock.setInterval(() => this.evaluate(), this.evaluator.intervalMs);
   }
@@ -211,6 +220,7 @@ export class Drill {
   /** Ends the drill: removes every fault, stops the team and the evaluation, journals the end. */
   async stop(reason: StopReason): Promise<void> {
     this.o.clock.clearInterval(this.evalTimer);
+    for (const t of this.narrationTimers) this.o.clock.clearTimeout(t);
     this.team?.stop();
     await this.timeline.stop(reason);
     await this.notifier?.flush();

@@ -12,6 +12,7 @@ import type { TopologyInput } from '../origin-stub/topology.ts';
 import { assignViewers, type CohortSpec } from '../player-harness/cohorts.ts';
 import { summaryLine } from '../player-harness/collector.ts';
 import { Harness } from '../player-harness/harness.ts';
+import type { QoeSource } from '../player-harness/metrics/incremental.ts';
 import type { LoadedScenario } from '../scenarios/load.ts';
 import { Drill, type TeamKind } from './drill.ts';
 import { watchChanges } from './incident/observe.ts';
@@ -38,7 +39,14 @@ export interface RealRunOptions {
   /** A live status line every few seconds. */
   onStatus?: (line: string) => void;
   /** Called once the stack and players are up (e.g. to print the control URL). */
-  onReady?: (info: { control: string; collector: string; stack: Stack }) => void;
+  onReady?: (info: {
+    control: string;
+    collector: string;
+    stack: Stack;
+    drill: Drill;
+    engine: QoeSource;
+    startMs: number;
+  }) => void;
   /** Time for the fleet to start before scenario time 0 (default 20 s). */
   warmupMs?: number;
   /** Override the scenario's topology (tests use a short steering TTL). */
@@ -130,7 +138,14 @@ export async function runReal(o: RealRunOptions): Promise<{ result: RunResult; e
         halted = true;
       },
     });
-    o.onReady?.({ control: stack.urls.control, collector: harness.collector.url, stack });
+    o.onReady?.({
+      control: stack.urls.control,
+      collector: harness.collector.url,
+      stack,
+      drill,
+      engine: harness.collector.engine,
+      startMs,
+    });
     const h = harness;
     statusTimer = setInterval(() => o.onStatus?.(summaryLine(h.collector.report().overall)), 5000);
     await sleepUntil(startMs, o.signal);

@@ -13,6 +13,7 @@ import { Drill, type TeamKind } from './drill.ts';
 import { watchChanges } from './incident/observe.ts';
 import type { Runbook } from './incident/runbook.ts';
 import { scoreJournal } from './incident/scoring.ts';
+import type { Pacer } from './pacer.ts';
 import { buildResult, type RunResult } from './result.ts';
 import type { WebhookTarget } from './rules/notify.ts';
 import type { RuleFile } from './rules/schema.ts';
@@ -36,6 +37,17 @@ export interface VirtualRunOptions {
   signal?: AbortSignal;
   /** Warm-up before scenario time 0 so the population is steady (default 2 min). */
   warmupMs?: number;
+  /** Paces virtual time against the wall clock (trainer replays); CI runs have none. */
+  pace?: Pacer;
+  /** The run's clock, when the caller needs it first (must stand at scenario start − warm-up). */
+  clock?: VirtualClock;
+  /** Called once the simulator and drill exist, before time starts (consoles attach here). */
+  onReady?: (r: {
+    drill: Drill;
+    engine: IncrementalQoe;
+    sim: PopulationSimulator;
+    clock: VirtualClock;
+  }) => void;
 }
 
 export interface RunOutcome {
@@ -52,7 +64,9 @@ export async function runVirtual(o: VirtualRunOptions): Promise<RunOutcome> {
   const seed = o.seed ?? scenario.seed;
   const startMs = Date.parse(scenario.start.at);
   const warmup = o.warmupMs ?? 120_000;
-  const clock = new VirtualClock(startMs - warmup);
+  const clock = o.clock ?? new VirtualClock(startMs - warmup);
+  if (clock.now() !== startMs - warmup)
+    throw new Error(`runVirtual: the clock must start at scenario start − warm-up (${startMs - warmup})`);
   const memory = new MemoryJournal();
   const journal: JournalSink = {
     write(e) {
@@ -94,7 +108,16 @@ export async function runVirtual(o: VirtualRunOptions): Promise<RunOutcome> {
       halted = true;
     },
   });
+  o.onReady?.({ drill, engine, sim, clock });
   sim.start();
+  if (o.pace) {
+    // Paced: the warm-up also runs step by step, so a training room sees the population join.
+    for (let t = clock.now() + STEP_MS; t <= startMs && !o.signal?.aborted; t += STEP_MS) {
+      await o.pace.until(t, o.signal);
+      clock.advanceTo(t);
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  }
   clock.advanceTo(startMs);
   drill.start();
   const end = startMs + scenario.duration;
@@ -102,6 +125,7 @@ export async function runVirtual(o: VirtualRunOptions): Promise<RunOutcome> {
   let lastProgress = clock.now();
   try {
     for (let t = clock.now() + STEP_MS; t <= end; t += STEP_MS) {
+      if (o.pace) await o.pace.until(t, o.signal);
       clock.advanceTo(t);
       // Let the timeline's and the team's actuator calls settle before time moves on.
       await drill.timeline.settled();

@@ -1,0 +1,290 @@
+/**
+ * `streamdrill drill <scenario>`: a drill for a real war room — the real stack and real players in
+ * real time, and the web console where the team acknowledges, scopes, declares, posts status
+ * updates and pulls the mitigations. `streamdrill replay <scenario>` is the training-room twin:
+ * the same console over the population model in paced virtual time, with a trainer's controls.
+ */
+import { join } from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { RealDashboards, VirtualDashboards } from '../../console/dashboards.ts';
+import { hostConsole } from '../../console/host.ts';
+import { LiveSession } from '../../console/live-session.ts';
+import type { ConsoleServer } from '../../console/server.ts';
+import { RealClock, VirtualClock } from '../../core/clock.ts';
+import type { JournalEvent } from '../../core/journal.ts';
+import { resolveTopology } from '../../origin-stub/topology.ts';
+import type { LoadedScenario } from '../../scenarios/load.ts';
+import type { TeamKind } from '../../simulator/drill.ts';
+import { Pacer } from '../../simulator/pacer.ts';
+import type { RunResult } from '../../simulator/result.ts';
+import { DEFAULT_RULES } from '../../simulator/rules/load.ts';
+import { runVirtual } from '../../simulator/run-virtual.ts';
+import { waitForShutdownSignal } from '../lifecycle.ts';
+import { parseHost, parsePort } from '../options.ts';
+import { loadInputs, recordHistory, summarize, writeOutputs } from './run.ts';
+import { loadScenarioOrExplain } from './scenarios.ts';
+
+interface ConsoleFlags {
+  rules: string;
+  runbook?: string;
+  seed?: string;
+  team: TeamKind;
+  out?: string;
+  host?: string;
+  port?: number;
+  token?: string;
+  exitWhenDone?: boolean;
+  history: boolean;
+  historyDb?: string;
+  quiet?: boolean;
+}
+
+function parseSpeed(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 1000)
+    throw new InvalidArgumentError(
+      `expected a speed from 0.1 to 1000 (1 = real time), got ${JSON.stringify(value)}`,
+    );
+  return n;
+}
+
+function parsePlayers(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 64)
+    throw new InvalidArgumentError(`expected a number of players from 1 to 64, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function consoleOptions(cmd: Command): Command {
+  return cmd
+    .option('--rules <file>', 'alert rules file', DEFAULT_RULES)
+    .option('--runbook <file>', 'runbook file (default: scenarios/runbook/default.yaml)')
+    .option('--seed <seed>', 'override the scenario seed')
+    .addOption(
+      new Option('--team <team>', 'who else responds beside the people at the console')
+        .choices(['none', 'bot', 'script'])
+        .default('none'),
+    )
+    .option('--out <dir>', 'where to write the journal, result and report')
+    .option('--host <address>', 'console address (default 127.0.0.1; any other needs the token)', parseHost)
+    .option('--port <port>', 'console port (default: any free port)', parsePort)
+    .option('--token <token>', 'shared token for the console (generated when exposed beyond loopback)')
+    .option('--exit-when-done', 'exit when the drill ends instead of keeping the console up for the debrief')
+    .option('--history-db <file>', 'drill history database (default: .streamdrill/history.db)')
+    .option('--no-history', 'do not record the drill in the history')
+    .option('--quiet', 'less output');
+}
+
+/** Shared ending: outputs, history, summary; then keep the console up for the debrief. */
+async function finish(
+  loaded: LoadedScenario,
+  session: LiveSession,
+  server: ConsoleServer,
+  out: string,
+  run: { result: RunResult; events: JournalEvent[] },
+  flags: ConsoleFlags,
+  inputs: Awaited<ReturnType<typeof loadInputs>>,
+  interrupted: boolean,
+): Promise<void> {
+  await writeOutputs(out, run.events, run.result, inputs.runbook);
+  session.finish({ reportPath: join(out, 'report.html') });
+  if (flags.history) await recordHistory(run.result, run.events, inputs.rules, out, flags.historyDb);
+  if (!flags.quiet) process.stdout.write(summarize(run.result));
+  process.stdout.write(
+    `wrote ${out}/: journal.jsonl (${run.events.length} events), result.json, report.html, junit.xml, pir.md\n`,
+  );
+  if (!flags.exitWhenDone && !interrupted) {
+    process.stdout.write(
+      `the console stays up for the debrief (scorecard and report): ${server.openUrl} — Ctrl-C to leave\n`,
+    );
+    await waitForShutdownSignal();
+  }
+  if (run.result.endedBy === 'interrupt') process.exitCode = 130;
+  void loaded;
+}
+
+export function registerDrill(program: Command): void {
+  consoleOptions(
+    program
+      .command('drill <scenario>')
+      .description(
+        'Run a drill in real time with the war-room console: real stack, real players, your team acting',
+      ),
+  )
+    .option('--players <n>', "number of real players (default: the scenario's realViewers)", parsePlayers)
+    .option('--browser <path>', 'Chromium to use (default: STREAMDRILL_BROWSER or /usr/bin/chromium)')
+    .action(async (name: string, flags: ConsoleFlags & { players?: number; browser?: string }) => {
+      const loaded = await loadScenarioOrExplain(name);
+      const inputs = await loadInputs(flags.rules, flags.runbook);
+      const topology = resolveTopology(loaded.scenario.topology ?? {});
+      const clock = new RealClock();
+      const session = new LiveSession({
+        loaded,
+        rules: inputs.rules,
+        runbook: inputs.runbook,
+        mode: 'real',
+        clock,
+        regions: Object.keys(topology.regions),
+        cdns: topology.cdns,
+      });
+      const server = await hostConsole(session, {
+        ...(flags.host ? { host: flags.host } : {}),
+        ...(flags.port !== undefined ? { port: flags.port } : {}),
+        ...(flags.token ? { token: flags.token } : {}),
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      process.stdout.write(`console: ${server.openUrl}\n`);
+      const ac = new AbortController();
+      const onSignal = () => {
+        process.stderr.write('\ninterrupted: removing every fault and writing the journal...\n');
+        ac.abort();
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const { runReal } = await import('../../simulator/run-real.ts');
+      try {
+        const run = await runReal({
+          loaded,
+          rules: inputs.rules,
+          rulesFile: flags.rules,
+          runbook: inputs.runbook,
+          team: flags.team,
+          sink: session,
+          signal: ac.signal,
+          ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+          ...(flags.players !== undefined ? { players: flags.players } : {}),
+          ...(flags.browser ? { browserPath: flags.browser } : {}),
+          onReady: ({ stack, drill, engine, startMs }) => {
+            session.attach({
+              desk: drill.desk,
+              engine,
+              dashboards: new RealDashboards(stack, engine),
+              startMs,
+            });
+            process.stdout.write(
+              `players are up; the drill starts at ${new Date(startMs).toISOString().slice(11, 19)}\n`,
+            );
+          },
+          onStatus: (line) => {
+            if (!flags.quiet) process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+          },
+        });
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await finish(
+          loaded,
+          session,
+          server,
+          flags.out ?? join('runs', `${loaded.name}-drill`),
+          run,
+          flags,
+          inputs,
+          ac.signal.aborted,
+        );
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await server.close();
+      }
+    });
+}
+
+export function registerReplay(program: Command): void {
+  consoleOptions(
+    program
+      .command('replay <scenario>')
+      .description(
+        'Trainer mode: play a scenario (the worked example by default) for a training room in paced virtual time with the console',
+      ),
+  )
+    .option(
+      '--speed <x>',
+      'drill seconds per wall second (1 = real time); the trainer can change it live',
+      parseSpeed,
+      1,
+    )
+    .option('--paused', 'start paused (the trainer presses resume)')
+    .action(async (name: string, flags: ConsoleFlags & { speed: number; paused?: boolean }) => {
+      const loaded = await loadScenarioOrExplain(name);
+      const inputs = await loadInputs(flags.rules, flags.runbook);
+      const topology = resolveTopology(loaded.scenario.topology ?? {});
+      const scenario = loaded.scenario;
+      const startMs = Date.parse(scenario.start.at);
+      const warmupMs = 120_000;
+      const clock = new VirtualClock(startMs - warmupMs);
+      const pacer = new Pacer(flags.speed);
+      if (flags.paused) pacer.pause();
+      const session = new LiveSession({
+        loaded,
+        rules: inputs.rules,
+        runbook: inputs.runbook,
+        mode: 'virtual',
+        clock,
+        startMs,
+        regions: Object.keys(topology.regions),
+        cdns: topology.cdns,
+        trainer: {
+          pause: () => pacer.pause(),
+          resume: () => pacer.resume(),
+          setSpeed: (s) => pacer.setSpeed(s),
+          state: () => ({ paused: pacer.paused, speed: pacer.speed }),
+        },
+      });
+      const server = await hostConsole(session, {
+        ...(flags.host ? { host: flags.host } : {}),
+        ...(flags.port !== undefined ? { port: flags.port } : {}),
+        ...(flags.token ? { token: flags.token } : {}),
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      process.stdout.write(`console: ${server.openUrl}\n`);
+      process.stdout.write(
+        `trainer replay of ${loaded.name} at ${flags.speed}x${flags.paused ? ' (paused: press resume in the console)' : ''}\n`,
+      );
+      const ac = new AbortController();
+      const onSignal = () => {
+        process.stderr.write('\ninterrupted: removing every fault and writing the journal...\n');
+        ac.abort();
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        const channels = Object.keys(scenario.population.channels);
+        const run = await runVirtual({
+          loaded,
+          rules: inputs.rules,
+          rulesFile: flags.rules,
+          runbook: inputs.runbook,
+          team: flags.team,
+          sink: session,
+          signal: ac.signal,
+          clock,
+          warmupMs,
+          pace: pacer,
+          ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+          onReady: ({ drill, engine, sim }) => {
+            session.attach({
+              desk: drill.desk,
+              engine,
+              dashboards: new VirtualDashboards(sim, engine, channels),
+            });
+          },
+        });
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await finish(
+          loaded,
+          session,
+          server,
+          flags.out ?? join('runs', `${loaded.name}-replay`),
+          run,
+          flags,
+          inputs,
+          ac.signal.aborted,
+        );
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await server.close();
+      }
+    });
+}

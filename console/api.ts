@@ -1,0 +1,242 @@
+/**
+ * The console's HTTP contract, shared by the server (`server.ts`) and the React app (`app/`).
+ * Everything the console shows comes from these shapes; every button posts an action through
+ * `POST /api/act`, the same endpoint `streamdrill act` uses, so the console and the CLI produce
+ * the same journal events.
+ *
+ * Routes (JSON unless said; when the console is exposed beyond loopback every `/api` route needs
+ * `Authorization: Bearer <token>` or `?token=<token>`):
+ *   GET  /api/info                 ConsoleInfo
+ *   GET  /api/snapshot             ConsoleSnapshot (polled about once a second by the app)
+ *   GET  /api/qoe?since=<ms>       QoePoint[] since a time (the whole history without `since`)
+ *   GET  /api/dashboards           DashboardSummary[] (the seven, in the playbook's order)
+ *   GET  /api/dashboards/:id       Dashboard
+ *   GET  /api/events               text/event-stream of JournalLine (every journal event but
+ *                                  per-session player events), `event: journal`
+ *   POST /api/act                  body: ActionInput (see simulator/incident/actions.ts) → ActResponse
+ *                                  errors: 400 { error } naming the field and what was expected
+ *   POST /api/timeline/:id/note    body: { role, text } → ScribeEntry (edits a scribe entry's note;
+ *                                  journaled as `scribe.note`)
+ *   GET  /api/trainer              TrainerView (trainer mode only; 404 otherwise)
+ *   POST /api/trainer/control      body: TrainerControl → ConsoleSnapshot['clock']
+ *   GET  /report                   report.html once the drill has ended (404 before)
+ */
+
+export const ROLE_NAMES = {
+  ic: 'Incident Commander',
+  ops: 'Ops',
+  comms: 'Comms',
+  sme: 'Subject-matter expert',
+  scribe: 'Scribe',
+  oncall: 'On-call',
+} as const;
+export type RoleId = keyof typeof ROLE_NAMES;
+
+/** The seven war-room dashboards, in the playbook's order. */
+export const DASHBOARD_IDS = [
+  'origin',
+  'packager',
+  'cdn-edge',
+  'manifest',
+  'drm',
+  'player-errors',
+  'isp-cdn',
+] as const;
+export type DashboardId = (typeof DASHBOARD_IDS)[number];
+
+export const DASHBOARD_NAMES: Record<DashboardId, string> = {
+  origin: 'Origin health',
+  packager: 'Packager health',
+  'cdn-edge': 'CDN edge health per POP',
+  manifest: 'Manifest validity',
+  drm: 'DRM licence server',
+  'player-errors': 'Player error codes',
+  'isp-cdn': 'ISP and CDN correlation',
+};
+
+/** QoE figures for one slice (or everyone) over the last minute. Shares are 0..1. */
+export interface QoeFigures {
+  viewers: number;
+  /** Share of current viewers rebuffering now. */
+  rebufferingShare: number;
+  /** Stalled time / watch time. */
+  rebufferRatio: number;
+  /** Video start failures / start attempts. */
+  videoStartFailure: number;
+  /** Exits before video start / start attempts. */
+  exitsBeforeVideoStart: number;
+  /** Median startup time, seconds (null: no starts in the window). */
+  startupP50S: number | null;
+  /** Average bitrate played, kbit/s (null: nothing played). */
+  bitrateKbps: number | null;
+}
+
+export interface QoePoint {
+  /** Drill clock time, ms since the epoch. */
+  t: number;
+  overall: QoeFigures;
+  byRegion: Record<string, QoeFigures>;
+  byCdn: Record<string, QoeFigures>;
+}
+
+export interface LeverOption {
+  /** One-click mitigation: the action posted is { kind: 'mitigate', lever, args }. */
+  id: string;
+  lever: 'steer' | 'rollback' | 'failover' | 'disable-flag';
+  args: Record<string, string>;
+  /** e.g. "Steer EMEA to cdn-b". */
+  label: string;
+  /** What the confirmation dialog says will happen. */
+  confirm: string;
+}
+
+export interface ConsoleInfo {
+  scenario: { name: string; title: string; description: string };
+  mode: 'real' | 'virtual';
+  /** Trainer mode (`streamdrill replay`): pause/resume/speed and the trainer view exist. */
+  trainer: boolean;
+  /** Scenario time 0 and its length (ms); the drill clock's time zone for display. */
+  startMs: number;
+  durationMs: number;
+  timeZone: string;
+  regions: string[];
+  cdns: string[];
+  roles: Record<RoleId, string>;
+  severities: string[];
+  /** The four mitigations, expanded for this stack (one per region and CDN, component, flag). */
+  levers: LeverOption[];
+  dashboards: { id: DashboardId; name: string }[];
+  /** Fault-free reference: QoE over the warm-up before any fault, per region and CDN. */
+  baseline: QoePoint | null;
+  /** Alert rules: name, action (page/investigate/ticket), a one-line description. */
+  rules: { name: string; action: string; summary: string }[];
+}
+
+export interface AlertView {
+  rule: string;
+  action: string;
+  labels: Record<string, string>;
+  state: 'pending' | 'firing' | 'resolved';
+  since: number;
+  value: number | null;
+  summary: string;
+}
+
+export interface StatusPost {
+  t: number;
+  role: string;
+  state: 'investigating' | 'identified' | 'monitoring' | 'resolved';
+  message: string;
+}
+
+/** One line of the scribe's timeline: auto-captured from the journal, with an editable note. */
+export interface ScribeEntry {
+  id: number;
+  t: number;
+  /** Who: a role id, or 'system' (faults, alerts), 'trainer' (narration, injects). */
+  role: string;
+  /** Journal event type (alert.firing, action.declare, lever.pulled, narration, ...). */
+  type: string;
+  text: string;
+  note?: string;
+}
+
+export interface IncidentState {
+  acknowledged: { t: number; role: string } | null;
+  declared: { t: number; role: string; severity: string } | null;
+  scope: { t: number; role: string; scope: Record<string, string | number> } | null;
+  roles: Partial<Record<RoleId, { t: number; alias?: string }>>;
+  mitigations: { t: number; role: string; lever: string; args: Record<string, string>; summary: string }[];
+  rootCause: { t: number; role: string; cause: string } | null;
+  resolved: { t: number; role: string } | null;
+}
+
+export interface NarrationItem {
+  t: number;
+  text: string;
+  /** An inject: something that happens to the team (a person joins, a message arrives). */
+  inject: boolean;
+}
+
+export interface ScorecardView {
+  /** 0-100: weighted share of applicable items passed. */
+  score: number;
+  severity: { truth: string; declared: string | null; comparison: string };
+  items: {
+    id: string;
+    name: string;
+    target: string;
+    measured: string;
+    /** null: not applicable in this run. */
+    pass: boolean | null;
+    why: string;
+    weight: number;
+  }[];
+}
+
+export interface ConsoleSnapshot {
+  clock: {
+    now: number;
+    phase: 'warmup' | 'running' | 'ended';
+    paused: boolean;
+    /** Drill seconds per wall second (1 for real drills). */
+    speed: number;
+  };
+  latest: QoePoint | null;
+  alerts: AlertView[];
+  incident: IncidentState;
+  status: StatusPost[];
+  timeline: ScribeEntry[];
+  narration: NarrationItem[];
+  /** Present once the drill has ended. */
+  scorecard: ScorecardView | null;
+  reportUrl: string | null;
+}
+
+export interface DashboardTable {
+  caption: string;
+  columns: string[];
+  rows: (string | number)[][];
+  /** Rows to highlight (unhealthy). */
+  hot: number[];
+}
+
+export interface DashboardSummary {
+  id: DashboardId;
+  name: string;
+  status: 'ok' | 'warn' | 'bad';
+  /** One line: the figure that matters most right now. */
+  headline: string;
+}
+
+export interface Dashboard extends DashboardSummary {
+  tables: DashboardTable[];
+  notes: string[];
+}
+
+export interface JournalLine {
+  v: number;
+  t: number;
+  type: string;
+  [k: string]: unknown;
+}
+
+export interface ActResponse {
+  ok: true;
+  t: number;
+  kind: string;
+}
+
+export type TrainerControl =
+  | { op: 'pause' }
+  | { op: 'resume' }
+  | { op: 'speed'; speed: number }
+  | { op: 'inject'; text: string };
+
+/** What the trainer sees and the trainees do not: the faults in force and the true impact. */
+export interface TrainerView {
+  faults: { id: string; fault: string; target: Record<string, unknown>; since: number; until?: number }[];
+  expected: { scope?: Record<string, unknown>; severity?: string; mitigations?: string[] } | null;
+  impact: { t: number; affectedShare: number; byRegion: Record<string, number> } | null;
+  upcoming: { at: number; kind: 'fault' | 'narration' | 'inject'; text: string }[];
+}
