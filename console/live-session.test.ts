@@ -72,6 +72,7 @@ beforeAll(async () => {
     onReady: ({ drill, engine, sim }) => {
       session.attach({
         desk: drill.desk,
+        record: (e) => drill.record(e),
         engine,
         dashboards: new VirtualDashboards(sim, engine, Object.keys(loaded.scenario.population.channels)),
       });

@@ -70,6 +70,8 @@ export interface LiveSessionOptions {
 export interface LiveAttachment {
   startMs?: number;
   desk: IncidentDesk;
+  /** Writes into the run's journal (which comes back to this session as its sink). */
+  record: (e: { type: string; [k: string]: unknown }) => void;
   engine: QoeSource;
   dashboards: DashboardSource;
 }
@@ -464,7 +466,7 @@ export class LiveSession implements ConsoleSession, JournalSink {
       throw new ConsoleInputError(
         `role: expected one of ${Object.keys(ROLE_NAMES).join(', ')}, got ${JSON.stringify(role)}`,
       );
-    this.write({ v: 1, t: this.o.clock.now(), type: 'scribe.note', entry: entryId, role, text });
+    this.requireAttached().record({ type: 'scribe.note', entry: entryId, role, text });
     return { ...target };
   }
 
@@ -483,14 +485,7 @@ export class LiveSession implements ConsoleSession, JournalSink {
         else if (c.op === 'resume') hooks.resume();
         else if (c.op === 'speed') hooks.setSpeed(c.speed);
         else
-          this.write({
-            v: 1,
-            t: this.o.clock.now(),
-            type: 'narration',
-            text: c.text,
-            inject: true,
-            role: 'trainer',
-          });
+          this.requireAttached().record({ type: 'narration', text: c.text, inject: true, role: 'trainer' });
         return this.snapshot().clock;
       },
     };

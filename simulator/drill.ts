@@ -116,6 +116,11 @@ export class Drill {
     this.o.journal.write({ v: 1, t: this.o.clock.now(), type: 'run.error', message });
   }
 
+  /** Journals an event from outside the drill core (a console's scribe notes, a trainer's injects). */
+  record(e: Omit<JournalEvent, 'v' | 't'>): void {
+    this.write(e);
+  }
+
   private write(e: Omit<JournalEvent, 'v' | 't'> & { t?: number }): void {
     this.o.journal.write({ v: 1, t: this.o.clock.now(), ...e } as JournalEvent);
   }

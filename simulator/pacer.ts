@@ -52,6 +52,7 @@ export class Pacer {
   async until(simMs: number, signal?: AbortSignal): Promise<void> {
     if (this.anchorSim === undefined) {
       this.anchorSim = simMs;
+      this.lastSim = simMs;
       this.anchorWall = performance.now();
     }
     for (;;) {

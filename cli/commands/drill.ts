@@ -157,6 +157,7 @@ export function registerDrill(program: Command): void {
           onReady: ({ stack, drill, engine, startMs }) => {
             session.attach({
               desk: drill.desk,
+              record: (e) => drill.record(e),
               engine,
               dashboards: new RealDashboards(stack, engine),
               startMs,
@@ -264,6 +265,7 @@ export function registerReplay(program: Command): void {
           onReady: ({ drill, engine, sim }) => {
             session.attach({
               desk: drill.desk,
+              record: (e) => drill.record(e),
               engine,
               dashboards: new VirtualDashboards(sim, engine, channels),
             });

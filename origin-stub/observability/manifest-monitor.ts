@@ -140,5 +140,7 @@ function readDash(text: string, url: string): { newest: number | null; newestUrl
   const segs = parsed.playlists?.[0]?.segments;
   if (!segs || segs.length === 0) throw new Error('MPD has no video segments');
   const last = segs[segs.length - 1]!;
-  return { newest: last.number, newestUrl: last.resolvedUri };
+  // mpd-parser numbers the segments of its window from 0; the $Number$ in the URL is the real one.
+  const fromUrl = /(\d+)\.m4s(?:$|\?)/.exec(last.resolvedUri)?.[1];
+  return { newest: fromUrl !== undefined ? Number(fromUrl) : last.number, newestUrl: last.resolvedUri };
 }
