@@ -29,6 +29,20 @@ export interface DashboardSource {
   list(): Promise<DashboardSummary[]>;
 }
 
+/** The seven, in order: each source says how to build one; the tiles are their summaries. */
+abstract class SevenDashboards implements DashboardSource {
+  abstract get(id: DashboardId): Promise<Dashboard>;
+
+  async list(): Promise<DashboardSummary[]> {
+    const out: DashboardSummary[] = [];
+    for (const id of DASHBOARD_IDS) {
+      const d = await this.get(id);
+      out.push({ id: d.id, name: d.name, status: d.status, headline: d.headline });
+    }
+    return out;
+  }
+}
+
 const pct = (v: number | null | undefined, d = 1) =>
   v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(d)}%`;
 const num = (v: number, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : '–');
@@ -236,7 +250,7 @@ class EngineViews {
 }
 
 /** The seven dashboards of a real drill: the stack's own counters plus the players' view. */
-export class RealDashboards implements DashboardSource {
+export class RealDashboards extends SevenDashboards {
   private readonly views: EngineViews;
   private originSamples: { at: number; counters: Record<string, { requests: number; errors: number }> }[] =
     [];
@@ -245,16 +259,8 @@ export class RealDashboards implements DashboardSource {
     private readonly stack: Stack,
     engine: QoeSource,
   ) {
+    super();
     this.views = new EngineViews(engine, () => stack.clock.now());
-  }
-
-  async list(): Promise<DashboardSummary[]> {
-    const out: DashboardSummary[] = [];
-    for (const id of DASHBOARD_IDS) {
-      const d = await this.get(id);
-      out.push({ id: d.id, name: d.name, status: d.status, headline: d.headline });
-    }
-    return out;
   }
 
   async get(id: DashboardId): Promise<Dashboard> {
@@ -557,7 +563,7 @@ export class RealDashboards implements DashboardSource {
 }
 
 /** The seven dashboards of a virtual replay: the model's state plus the model players' view. */
-export class VirtualDashboards implements DashboardSource {
+export class VirtualDashboards extends SevenDashboards {
   private readonly views: EngineViews;
 
   constructor(
@@ -565,16 +571,8 @@ export class VirtualDashboards implements DashboardSource {
     engine: QoeSource,
     private readonly channels: string[],
   ) {
+    super();
     this.views = new EngineViews(engine, () => sim.stack.clock.now());
-  }
-
-  async list(): Promise<DashboardSummary[]> {
-    const out: DashboardSummary[] = [];
-    for (const id of DASHBOARD_IDS) {
-      const d = await this.get(id);
-      out.push({ id: d.id, name: d.name, status: d.status, headline: d.headline });
-    }
-    return out;
   }
 
   async get(id: DashboardId): Promise<Dashboard> {

@@ -15,7 +15,7 @@ import { DEFAULT_RULES, loadRules } from '../simulator/rules/load.ts';
 import { type RunOutcome, runVirtual } from '../simulator/run-virtual.ts';
 import type { ConsoleInfo, ConsoleSnapshot, DashboardSummary, QoePoint, TrainerView } from './api.ts';
 import { VirtualDashboards } from './dashboards.ts';
-import { LiveSession } from './live-session.ts';
+import { LiveSession, pacerControls } from './live-session.ts';
 import { buildConsoleServer } from './server.ts';
 
 const MIN = 60_000;
@@ -45,12 +45,7 @@ beforeAll(async () => {
     startMs,
     regions: Object.keys(topology.regions),
     cdns: topology.cdns,
-    trainer: {
-      pause: () => pacer.pause(),
-      resume: () => pacer.resume(),
-      setSpeed: (s) => pacer.setSpeed(s),
-      state: () => ({ paused: pacer.paused, speed: pacer.speed }),
-    },
+    trainer: pacerControls(pacer),
   });
   ({ app } = await buildConsoleServer({ session }));
   const act = async (body: unknown) => {

@@ -15,6 +15,7 @@ import { ActionError, type IncidentDesk } from '../simulator/incident/desk.ts';
 import type { Runbook } from '../simulator/incident/runbook.ts';
 import { scoreJournal } from '../simulator/incident/scoring.ts';
 import { SEVERITIES } from '../simulator/incident/severities.ts';
+import type { Pacer } from '../simulator/pacer.ts';
 import type { RuleFile } from '../simulator/rules/schema.ts';
 import {
   type AlertView,
@@ -52,6 +53,16 @@ export interface TrainerHooks {
   resume(): void;
   setSpeed(speed: number): void;
   state(): { paused: boolean; speed: number };
+}
+
+/** The trainer's controls over a paced virtual-time run. */
+export function pacerControls(p: Pacer): TrainerHooks {
+  return {
+    pause: () => p.pause(),
+    resume: () => p.resume(),
+    setSpeed: (speed) => p.setSpeed(speed),
+    state: () => ({ paused: p.paused, speed: p.speed }),
+  };
 }
 
 export interface LiveSessionOptions {

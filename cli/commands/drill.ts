@@ -8,12 +8,10 @@ import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { RealDashboards, VirtualDashboards } from '../../console/dashboards.ts';
 import { hostConsole } from '../../console/host.ts';
-import { LiveSession } from '../../console/live-session.ts';
-import type { ConsoleServer } from '../../console/server.ts';
+import { LiveSession, pacerControls } from '../../console/live-session.ts';
 import { RealClock, VirtualClock } from '../../core/clock.ts';
 import type { JournalEvent } from '../../core/journal.ts';
 import { resolveTopology } from '../../origin-stub/topology.ts';
-import type { LoadedScenario } from '../../scenarios/load.ts';
 import type { TeamKind } from '../../simulator/drill.ts';
 import { Pacer } from '../../simulator/pacer.ts';
 import type { RunResult } from '../../simulator/result.ts';
@@ -21,7 +19,7 @@ import { DEFAULT_RULES } from '../../simulator/rules/load.ts';
 import { runVirtual } from '../../simulator/run-virtual.ts';
 import { waitForShutdownSignal } from '../lifecycle.ts';
 import { parseHost, parsePort } from '../options.ts';
-import { loadInputs, recordHistory, summarize, writeOutputs } from './run.ts';
+import { loadInputs, parsePlayers, recordHistory, summarize, writeOutputs } from './run.ts';
 import { loadScenarioOrExplain } from './scenarios.ts';
 
 interface ConsoleFlags {
@@ -48,13 +46,6 @@ function parseSpeed(value: string): number {
   return n;
 }
 
-function parsePlayers(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 64)
-    throw new InvalidArgumentError(`expected a number of players from 1 to 64, got ${JSON.stringify(value)}`);
-  return n;
-}
-
 function consoleOptions(cmd: Command): Command {
   return cmd
     .option('--rules <file>', 'alert rules file', DEFAULT_RULES)
@@ -75,32 +66,57 @@ function consoleOptions(cmd: Command): Command {
     .option('--quiet', 'less output');
 }
 
-/** Shared ending: outputs, history, summary; then keep the console up for the debrief. */
-async function finish(
-  loaded: LoadedScenario,
+/**
+ * What drill and replay share: serve the console, run the drill with Ctrl-C handled (every fault
+ * removed, the journal written), then the outputs, the history, the summary, the scorecard in the
+ * console, and the console kept up for the debrief.
+ */
+async function runWithConsole(
   session: LiveSession,
-  server: ConsoleServer,
-  out: string,
-  run: { result: RunResult; events: JournalEvent[] },
   flags: ConsoleFlags,
   inputs: Awaited<ReturnType<typeof loadInputs>>,
-  interrupted: boolean,
+  out: string,
+  intro: string[],
+  run: (signal: AbortSignal) => Promise<{ result: RunResult; events: JournalEvent[] }>,
 ): Promise<void> {
-  await writeOutputs(out, run.events, run.result, inputs.runbook);
-  session.finish({ reportPath: join(out, 'report.html') });
-  if (flags.history) await recordHistory(run.result, run.events, inputs.rules, out, flags.historyDb);
-  if (!flags.quiet) process.stdout.write(summarize(run.result));
-  process.stdout.write(
-    `wrote ${out}/: journal.jsonl (${run.events.length} events), result.json, report.html, junit.xml, pir.md\n`,
-  );
-  if (!flags.exitWhenDone && !interrupted) {
+  const server = await hostConsole(session, {
+    ...(flags.host ? { host: flags.host } : {}),
+    ...(flags.port !== undefined ? { port: flags.port } : {}),
+    ...(flags.token ? { token: flags.token } : {}),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  process.stdout.write(`console: ${server.openUrl}\n`);
+  for (const line of intro) process.stdout.write(`${line}\n`);
+  const ac = new AbortController();
+  const onSignal = () => {
+    process.stderr.write('\ninterrupted: removing every fault and writing the journal...\n');
+    ac.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const { result, events } = await run(ac.signal);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await writeOutputs(out, events, result, inputs.runbook);
+    session.finish({ reportPath: join(out, 'report.html') });
+    if (flags.history) await recordHistory(result, events, inputs.rules, out, flags.historyDb);
+    if (!flags.quiet) process.stdout.write(summarize(result));
     process.stdout.write(
-      `the console stays up for the debrief (scorecard and report): ${server.openUrl} — Ctrl-C to leave\n`,
+      `wrote ${out}/: journal.jsonl (${events.length} events), result.json, report.html, junit.xml, pir.md\n`,
     );
-    await waitForShutdownSignal();
+    if (!flags.exitWhenDone && !ac.signal.aborted) {
+      process.stdout.write(
+        `the console stays up for the debrief (scorecard and report): ${server.openUrl} - Ctrl-C to leave\n`,
+      );
+      await waitForShutdownSignal();
+    }
+    if (result.endedBy === 'interrupt') process.exitCode = 130;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await server.close();
   }
-  if (run.result.endedBy === 'interrupt') process.exitCode = 130;
-  void loaded;
 }
 
 export function registerDrill(program: Command): void {
@@ -127,66 +143,42 @@ export function registerDrill(program: Command): void {
         regions: Object.keys(topology.regions),
         cdns: topology.cdns,
       });
-      const server = await hostConsole(session, {
-        ...(flags.host ? { host: flags.host } : {}),
-        ...(flags.port !== undefined ? { port: flags.port } : {}),
-        ...(flags.token ? { token: flags.token } : {}),
-        log: (line) => process.stderr.write(`${line}\n`),
-      });
-      process.stdout.write(`console: ${server.openUrl}\n`);
-      const ac = new AbortController();
-      const onSignal = () => {
-        process.stderr.write('\ninterrupted: removing every fault and writing the journal...\n');
-        ac.abort();
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
       const { runReal } = await import('../../simulator/run-real.ts');
-      try {
-        const run = await runReal({
-          loaded,
-          rules: inputs.rules,
-          rulesFile: flags.rules,
-          runbook: inputs.runbook,
-          team: flags.team,
-          sink: session,
-          signal: ac.signal,
-          ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
-          ...(flags.players !== undefined ? { players: flags.players } : {}),
-          ...(flags.browser ? { browserPath: flags.browser } : {}),
-          onReady: ({ stack, drill, engine, startMs }) => {
-            session.attach({
-              desk: drill.desk,
-              record: (e) => drill.record(e),
-              engine,
-              dashboards: new RealDashboards(stack, engine),
-              startMs,
-            });
-            process.stdout.write(
-              `players are up; the drill starts at ${new Date(startMs).toISOString().slice(11, 19)}\n`,
-            );
-          },
-          onStatus: (line) => {
-            if (!flags.quiet) process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
-          },
-        });
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        await finish(
-          loaded,
-          session,
-          server,
-          flags.out ?? join('runs', `${loaded.name}-drill`),
-          run,
-          flags,
-          inputs,
-          ac.signal.aborted,
-        );
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        await server.close();
-      }
+      await runWithConsole(
+        session,
+        flags,
+        inputs,
+        flags.out ?? join('runs', `${loaded.name}-drill`),
+        [],
+        (signal) =>
+          runReal({
+            loaded,
+            rules: inputs.rules,
+            rulesFile: flags.rules,
+            runbook: inputs.runbook,
+            team: flags.team,
+            sink: session,
+            signal,
+            ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+            ...(flags.players !== undefined ? { players: flags.players } : {}),
+            ...(flags.browser ? { browserPath: flags.browser } : {}),
+            onReady: ({ stack, drill, engine, startMs }) => {
+              session.attach({
+                desk: drill.desk,
+                record: (e) => drill.record(e),
+                engine,
+                dashboards: new RealDashboards(stack, engine),
+                startMs,
+              });
+              process.stdout.write(
+                `players are up; the drill starts at ${new Date(startMs).toISOString().slice(11, 19)}\n`,
+              );
+            },
+            onStatus: (line) => {
+              if (!flags.quiet) process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+            },
+          }),
+      );
     });
 }
 
@@ -224,69 +216,40 @@ export function registerReplay(program: Command): void {
         startMs,
         regions: Object.keys(topology.regions),
         cdns: topology.cdns,
-        trainer: {
-          pause: () => pacer.pause(),
-          resume: () => pacer.resume(),
-          setSpeed: (s) => pacer.setSpeed(s),
-          state: () => ({ paused: pacer.paused, speed: pacer.speed }),
-        },
+        trainer: pacerControls(pacer),
       });
-      const server = await hostConsole(session, {
-        ...(flags.host ? { host: flags.host } : {}),
-        ...(flags.port !== undefined ? { port: flags.port } : {}),
-        ...(flags.token ? { token: flags.token } : {}),
-        log: (line) => process.stderr.write(`${line}\n`),
-      });
-      process.stdout.write(`console: ${server.openUrl}\n`);
-      process.stdout.write(
-        `trainer replay of ${loaded.name} at ${flags.speed}x${flags.paused ? ' (paused: press resume in the console)' : ''}\n`,
+      const channels = Object.keys(scenario.population.channels);
+      const intro = [
+        `trainer replay of ${loaded.name} at ${flags.speed}x${flags.paused ? ' (paused: press resume in the console)' : ''}`,
+      ];
+      await runWithConsole(
+        session,
+        flags,
+        inputs,
+        flags.out ?? join('runs', `${loaded.name}-replay`),
+        intro,
+        (signal) =>
+          runVirtual({
+            loaded,
+            rules: inputs.rules,
+            rulesFile: flags.rules,
+            runbook: inputs.runbook,
+            team: flags.team,
+            sink: session,
+            signal,
+            clock,
+            warmupMs,
+            pace: pacer,
+            ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+            onReady: ({ drill, engine, sim }) => {
+              session.attach({
+                desk: drill.desk,
+                record: (e) => drill.record(e),
+                engine,
+                dashboards: new VirtualDashboards(sim, engine, channels),
+              });
+            },
+          }),
       );
-      const ac = new AbortController();
-      const onSignal = () => {
-        process.stderr.write('\ninterrupted: removing every fault and writing the journal...\n');
-        ac.abort();
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      try {
-        const channels = Object.keys(scenario.population.channels);
-        const run = await runVirtual({
-          loaded,
-          rules: inputs.rules,
-          rulesFile: flags.rules,
-          runbook: inputs.runbook,
-          team: flags.team,
-          sink: session,
-          signal: ac.signal,
-          clock,
-          warmupMs,
-          pace: pacer,
-          ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
-          onReady: ({ drill, engine, sim }) => {
-            session.attach({
-              desk: drill.desk,
-              record: (e) => drill.record(e),
-              engine,
-              dashboards: new VirtualDashboards(sim, engine, channels),
-            });
-          },
-        });
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        await finish(
-          loaded,
-          session,
-          server,
-          flags.out ?? join('runs', `${loaded.name}-replay`),
-          run,
-          flags,
-          inputs,
-          ac.signal.aborted,
-        );
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        await server.close();
-      }
     });
 }

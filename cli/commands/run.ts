@@ -39,7 +39,7 @@ interface RunFlags {
   historyDb?: string;
 }
 
-function parsePlayers(value: string): number {
+export function parsePlayers(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > 64)
     throw new InvalidArgumentError(`expected a number of players from 1 to 64, got ${JSON.stringify(value)}`);

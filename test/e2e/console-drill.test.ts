@@ -7,23 +7,23 @@
  * `streamdrill act` produces for the same steps; at the end the scorecard and report appear.
  * Screenshots are written to test/output/ for a person to look at.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JournalEvent } from '../../core/journal.ts';
+import { type JournalEvent, readJournal } from '../../core/journal.ts';
 import { type LaunchedBrowser, launchBrowser } from '../../player-harness/browser.ts';
+import { type CliProcess, startCli } from '../support/cli-process.ts';
 import { actionEvents, DRILL_ACTIONS } from '../support/console-actions.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'streamdrill.mjs');
 const SCENARIO = join(ROOT, 'test', 'fixtures', 'scenarios', 'console-drill.yaml');
 const SHOTS = join(ROOT, 'test', 'output');
 const cwd = mkdtempSync(join(tmpdir(), 'sd-console-drill-'));
 let child: ChildProcess;
-let output = '';
+let cli: CliProcess;
 let url = '';
 let browser: LaunchedBrowser;
 let page: Page;
@@ -43,28 +43,12 @@ async function act(kind: string, fill: () => Promise<void>) {
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   const childTmp = mkdtempSync(join(tmpdir(), 'sd-console-drill-tmp-'));
-  child = spawn(
-    process.execPath,
-    [BIN, 'drill', SCENARIO, '--players', '6', '--no-history', '--out', 'out'],
-    { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: childTmp } },
-  );
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', (code) => {
-      exitCode = code;
-      resolve();
-    }),
-  );
-  child.stdout!.on('data', (d: Buffer) => {
-    output += d.toString();
+  cli = startCli(['drill', SCENARIO, '--players', '6', '--no-history', '--out', 'out'], {
+    cwd,
+    env: { TMPDIR: childTmp },
   });
-  child.stderr!.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  while (!/console: (http:\/\/\S+?)\/\s/.test(output)) {
-    if (child.exitCode !== null) throw new Error(`drill exited early: ${output}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  url = /console: (http:\/\/\S+?)\/\s/.exec(output)![1]!;
+  child = cli.child;
+  url = await cli.consoleUrl();
   browser = await launchBrowser();
   page = await browser.context.newPage();
   await page.setViewportSize({ width: 1600, height: 1000 });
@@ -112,11 +96,8 @@ beforeAll(async () => {
   const report = await page.request.get(`${url}/report`);
   seen.report = await report.text();
   child.kill('SIGINT');
-  await exited;
-  events = readFileSync(join(cwd, 'out', 'journal.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as JournalEvent);
+  exitCode = await cli.exited;
+  events = await readJournal(join(cwd, 'out', 'journal.jsonl'));
 }, 420_000);
 
 afterAll(async () => {
@@ -162,6 +143,6 @@ describe('the console on a real drill', () => {
     expect(events.some((e) => e.type === 'run.ended')).toBe(true);
     expect(events.some((e) => e.type === 'narration' && (e as { inject?: boolean }).inject)).toBe(true);
     expect(readFileSync(join(cwd, 'out', 'report.html'), 'utf8')).toContain('<svg');
-    expect(output).toMatch(/scorecard: \d+\/100/);
+    expect(cli.output()).toMatch(/scorecard: \d+\/100/);
   });
 });

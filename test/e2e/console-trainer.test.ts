@@ -5,22 +5,22 @@
  * middle of the incident: the journal is still written and every fault the timeline applied is
  * removed. Screenshots go to test/output/.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleSnapshot } from '../../console/api.ts';
-import type { JournalEvent } from '../../core/journal.ts';
+import { type JournalEvent, readJournal } from '../../core/journal.ts';
 import { type LaunchedBrowser, launchBrowser } from '../../player-harness/browser.ts';
+import { type CliProcess, startCli } from '../support/cli-process.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'streamdrill.mjs');
 const SHOTS = join(ROOT, 'test', 'output');
 const cwd = mkdtempSync(join(tmpdir(), 'sd-console-trainer-'));
 let child: ChildProcess;
-let output = '';
+let cli: CliProcess;
 let url = '';
 let browser: LaunchedBrowser;
 let page: Page;
@@ -32,28 +32,11 @@ const snapshot = async () => (await (await fetch(`${url}/api/snapshot`)).json())
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  child = spawn(
-    process.execPath,
-    [BIN, 'replay', 'worked-example', '--paused', '--speed', '5', '--no-history', '--out', 'out'],
-    { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', (code) => {
-      exitCode = code;
-      resolve();
-    }),
-  );
-  child.stdout!.on('data', (d: Buffer) => {
-    output += d.toString();
+  cli = startCli(['replay', 'worked-example', '--paused', '--speed', '5', '--no-history', '--out', 'out'], {
+    cwd,
   });
-  child.stderr!.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  while (!/console: (http:\/\/\S+?)\/\s/.test(output)) {
-    if (child.exitCode !== null) throw new Error(`replay exited early: ${output}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  url = /console: (http:\/\/\S+?)\/\s/.exec(output)![1]!;
+  child = cli.child;
+  url = await cli.consoleUrl();
   browser = await launchBrowser();
   page = await browser.context.newPage();
   await page.setViewportSize({ width: 1600, height: 1000 });
@@ -80,11 +63,8 @@ beforeAll(async () => {
   await page.screenshot({ path: join(SHOTS, 'console-trainer.png'), fullPage: true });
   // Ctrl-C in the middle of the incident.
   child.kill('SIGINT');
-  await exited;
-  events = readFileSync(join(cwd, 'out', 'journal.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as JournalEvent);
+  exitCode = await cli.exited;
+  events = await readJournal(join(cwd, 'out', 'journal.jsonl'));
 }, 240_000);
 
 afterAll(async () => {

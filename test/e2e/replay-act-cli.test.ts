@@ -4,19 +4,19 @@
  * `streamdrill act` from a second shell, then the replay running to its end and writing its
  * journal, report and scorecard. The steer taken from the CLI really moves EMEA to cdn-b.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleSnapshot } from '../../console/api.ts';
-import type { JournalEvent } from '../../core/journal.ts';
+import { type JournalEvent, readJournal } from '../../core/journal.ts';
+import { BIN, type CliProcess, startCli } from '../support/cli-process.ts';
 import { actionEvents, DRILL_ACTIONS } from '../support/console-actions.ts';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'streamdrill.mjs');
 const cwd = mkdtempSync(join(tmpdir(), 'sd-replay-'));
 let child: ChildProcess;
-let output = '';
+let replay: CliProcess;
 let url = '';
 const cliResults: { args: string[]; code: number; stdout: string; stderr: string }[] = [];
 let pausedAt: ConsoleSnapshot;
@@ -47,33 +47,17 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
 beforeAll(async () => {
   const noConsole = await cli(['act', 'acknowledge', '--role', 'oncall']);
   cliResults.push({ args: ['(no console)'], ...noConsole });
-  child = spawn(
-    process.execPath,
-    [BIN, 'replay', 'worked-example', '--speed', '40', '--exit-when-done', '--no-history', '--out', 'out'],
-    { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
+  replay = startCli(
+    ['replay', 'worked-example', '--speed', '40', '--exit-when-done', '--no-history', '--out', 'out'],
+    { cwd },
   );
-  child.stdout!.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr!.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', (code) => {
-      exitCode = code;
-      resolve();
-    }),
-  );
-  while (!/console: (http:\/\/\S+?)\/\s/.test(output)) {
-    if (child.exitCode !== null) throw new Error(`replay exited early: ${output}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  url = /console: (http:\/\/\S+?)\/\s/.exec(output)![1]!;
+  child = replay.child;
+  url = await replay.consoleUrl();
   // The trainer waits for the page, then pauses the room while the team acts.
   for (;;) {
     const s = await api<ConsoleSnapshot>('/api/snapshot');
     if (s.alerts.some((a) => a.action === 'page' && a.state === 'firing')) break;
-    if (child.exitCode !== null) throw new Error(`replay ended before the page: ${output}`);
+    if (child.exitCode !== null) throw new Error(`replay ended before the page: ${replay.output()}`);
     await new Promise((r) => setTimeout(r, 250));
   }
   await api('/api/trainer/control', { op: 'pause' });
@@ -83,11 +67,8 @@ beforeAll(async () => {
   cliResults.push({ args: ['no role'], ...(await cli(['act', 'resolve'])) });
   await api('/api/trainer/control', { op: 'speed', speed: 400 });
   await api('/api/trainer/control', { op: 'resume' });
-  await exited;
-  events = readFileSync(join(cwd, 'out', 'journal.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as JournalEvent);
+  exitCode = await replay.exited;
+  events = await readJournal(join(cwd, 'out', 'journal.jsonl'));
 }, 240_000);
 
 afterAll(() => {
@@ -128,7 +109,7 @@ describe('streamdrill replay with streamdrill act', () => {
     expect(exitCode).toBe(0);
     expect(events.at(-1)).toMatchObject({ type: 'run.ended', reason: 'end' });
     expect(readFileSync(join(cwd, 'out', 'report.html'), 'utf8')).toContain('<svg');
-    expect(output).toMatch(/scorecard: \d+\/100/);
+    expect(replay.output()).toMatch(/scorecard: \d+\/100/);
   });
 
   it('moves EMEA off cdn-a after the steer taken from the CLI', () => {
