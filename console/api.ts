@@ -77,6 +77,8 @@ export interface QoePoint {
   overall: QoeFigures;
   byRegion: Record<string, QoeFigures>;
   byCdn: Record<string, QoeFigures>;
+  /** Viewers and rebuffering per region and CDN: where steering shows (region → CDN → figures). */
+  byRegionCdn?: Record<string, Record<string, { viewers: number; rebufferingShare: number }>>;
 }
 
 export interface LeverOption {

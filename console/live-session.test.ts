@@ -120,6 +120,9 @@ describe('the console over a paced virtual replay', () => {
     const emeaOnB = (s: ConsoleSnapshot) => s.latest!.byCdn['cdn-b']!.viewers;
     expect(before.latest!.byRegion.emea!.rebufferingShare).toBeGreaterThan(0.05);
     expect(emeaOnB(after)).toBeGreaterThan(emeaOnB(before) * 2);
+    const split = (s: ConsoleSnapshot, r: string, c: string) => s.latest!.byRegionCdn![r]![c]!.viewers;
+    expect(split(after, 'emea', 'cdn-b')).toBeGreaterThan(split(after, 'emea', 'cdn-a') * 5);
+    expect(split(after, 'na', 'cdn-b')).toBeLessThan(split(after, 'na', 'cdn-a'));
     expect(after.latest!.byRegion.emea!.rebufferingShare).toBeLessThan(0.03);
     expect(after.incident.mitigations[0]).toMatchObject({ role: 'ops', lever: 'steer' });
   });

@@ -267,6 +267,17 @@ export class LiveSession implements ConsoleSession, JournalSink {
       overall: figures(engine, t, {}),
       byRegion: Object.fromEntries(this.o.regions.map((r) => [r, figures(engine, t, { region: r })])),
       byCdn: Object.fromEntries(this.o.cdns.map((c) => [c, figures(engine, t, { cdn: c })])),
+      byRegionCdn: Object.fromEntries(
+        this.o.regions.map((region) => [
+          region,
+          Object.fromEntries(
+            this.o.cdns.map((cdn) => {
+              const f = figures(engine, t, { region, cdn });
+              return [cdn, { viewers: f.viewers, rebufferingShare: f.rebufferingShare }];
+            }),
+          ),
+        ]),
+      ),
     };
     this.points.push(point);
     // The fault-free reference: the last sample before scenario time 0 with viewers watching.

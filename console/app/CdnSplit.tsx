@@ -56,6 +56,50 @@ function SplitTable(props: {
   );
 }
 
+/** Viewers of each region on each CDN: a steer shows here as a region's row moving across. */
+function RegionCdnMatrix(props: {
+  regions: string[];
+  cdns: string[];
+  cells: NonNullable<QoePoint['byRegionCdn']>;
+}) {
+  return (
+    <table className="split matrix" data-testid="region-cdn-matrix">
+      <thead>
+        <tr>
+          <th>region → CDN</th>
+          {props.cdns.map((c) => (
+            <th key={c} className="num">
+              {c}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {props.regions.map((r) => (
+          <tr key={r}>
+            <th scope="row">{r}</th>
+            {props.cdns.map((c) => {
+              const cell = props.cells[r]?.[c];
+              const n = cell?.viewers ?? 0;
+              return (
+                <td
+                  key={c}
+                  className={`num${(cell?.rebufferingShare ?? 0) > 0.05 ? ' hot-text' : ''}`}
+                  data-testid={`split-${r}-${c}`}
+                  data-viewers={Math.round(n)}
+                  title={cell ? `${pct(cell.rebufferingShare)} rebuffering` : ''}
+                >
+                  {viewers(n)}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function CdnSplit(props: { latest: QoePoint | null }) {
   const { info } = useConsole();
   const p = props.latest;
@@ -70,6 +114,7 @@ export function CdnSplit(props: { latest: QoePoint | null }) {
       </div>
       <SplitTable dim="cdn" title="CDN" keys={cdns} slice={p?.byCdn ?? {}} total={total} />
       <SplitTable dim="region" title="Region" keys={regions} slice={p?.byRegion ?? {}} total={total} />
+      {p?.byRegionCdn && <RegionCdnMatrix regions={regions} cdns={cdns} cells={p.byRegionCdn} />}
     </section>
   );
 }

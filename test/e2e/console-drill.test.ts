@@ -70,6 +70,7 @@ beforeAll(async () => {
   seen.panel = await panel.innerText();
   await page.screenshot({ path: join(SHOTS, 'console-drill-dashboard.png'), fullPage: true });
   seen.cdnBBefore = await viewers('cdn-viewers-cdn-b');
+  seen.emeaOnBBefore = await viewers('split-emea-cdn-b');
   await page.getByTestId('lever-steer-emea-cdn-b').click();
   seen.confirmText = await page.getByTestId('confirm-dialog').innerText();
   await page.getByTestId('confirm-mitigation').click();
@@ -81,6 +82,8 @@ beforeAll(async () => {
     await page.waitForTimeout(1000);
   }
   seen.cdnBAfter = await viewers('cdn-viewers-cdn-b');
+  seen.emeaOnBAfter = await viewers('split-emea-cdn-b');
+  seen.naOnBAfter = await viewers('split-na-cdn-b');
   await page.getByTestId('role-select').selectOption('comms');
   await act('status', async () => {
     await page.getByTestId('status-state').selectOption('identified');
@@ -115,6 +118,10 @@ describe('the console on a real drill', () => {
     expect(seen.confirmText).toMatch(/EMEA/);
     expect(seen.cdnBBefore).toBe(0);
     expect(seen.cdnBAfter as number).toBeGreaterThan(0);
+    // It is EMEA that moved; North America stays on cdn-a.
+    expect(seen.emeaOnBBefore).toBe(0);
+    expect(seen.emeaOnBAfter as number).toBeGreaterThan(0);
+    expect(seen.naOnBAfter).toBe(0);
     const lever = events.find((e) => e.type === 'lever.pulled');
     expect(lever).toMatchObject({ lever: 'steer', role: 'ops', args: { region: 'emea', cdn: 'cdn-b' } });
     // The players' own sessions moved: segment requests from EMEA viewers now carry cdn-b.
