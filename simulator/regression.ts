@@ -10,6 +10,7 @@ import type { JournalEvent } from '../core/journal.ts';
 import type { SessionEvent } from '../player-harness/events.ts';
 import { MetricEngine } from '../player-harness/metrics/engine.ts';
 import type { LoadedScenario } from '../scenarios/load.ts';
+import { type Scenario, ScenarioSchema } from '../scenarios/schema.ts';
 import type { AlertRecord } from './drill.ts';
 import type { ImpactSample } from './incident/impact.ts';
 import { sampleImpact } from './incident/impact.ts';
@@ -80,11 +81,31 @@ export async function testRulesOnScenario(
   };
 }
 
+/** What a replay needs of a scenario: its name, title and alert expectations. */
+export interface ReplayScenario {
+  name: string;
+  scenario: Pick<Scenario, 'title' | 'expect'>;
+}
+
+/**
+ * The scenario a journal recorded in its `run.started` event (name, title, expectations), for a
+ * journal whose scenario file is not at hand — e.g. a real drill of a scenario kept outside the
+ * catalogue. Throws when the journal has no usable `run.started`.
+ */
+export function scenarioFromJournal(events: JournalEvent[]): ReplayScenario {
+  const started = events.find((e) => e.type === 'run.started');
+  const name = typeof started?.scenario === 'string' ? started.scenario : '';
+  if (!started || !name) throw new Error('not a run journal (no run.started event naming its scenario)');
+  const expect = ScenarioSchema.shape.expect.safeParse(started.expect ?? {});
+  if (!expect.success) throw new Error(`its run.started event has unreadable expectations for ${name}`);
+  return { name, scenario: { title: String(started.title ?? name), expect: expect.data } };
+}
+
 /**
  * Replays a recorded journal against (new) rules: its session events rebuild the QoE metrics and
  * the rules are evaluated at every interval, as they would have been during the drill.
  */
-export function replayJournal(events: JournalEvent[], loaded: LoadedScenario, rules: RuleFile): RuleCase {
+export function replayJournal(events: JournalEvent[], loaded: ReplayScenario, rules: RuleFile): RuleCase {
   const t0 = performance.now();
   const sessions = events.filter((e) => e.type.startsWith('session.'));
   if (sessions.length === 0) {

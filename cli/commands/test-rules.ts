@@ -1,8 +1,9 @@
 /**
- * `streamdrill test-rules --rules FILE [--scenarios DIR] [--journal FILE...] [--junit FILE]`: does a
- * rule change still page on real incidents and stay quiet on noise? Every scenario runs in virtual
- * time against the rules (and recorded journals are replayed); exit status 1 on any failure.
+ * `streamdrill test-rules --rules FILE [--scenarios DIR | --no-scenarios] [--journal FILE...] [--junit FILE]`:
+ * does a rule change still page on real incidents and stay quiet on noise? Every scenario runs in
+ * virtual time against the rules (and recorded journals are replayed); exit status 1 on any failure.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,13 +20,21 @@ import {
   RunDataError,
   runPromtoolForRun,
 } from '../../simulator/prometheus/index.ts';
-import { type RuleCase, replayJournal, ruleReport, testRulesOnScenario } from '../../simulator/regression.ts';
-import { InputError } from '../errors.ts';
+import {
+  type ReplayScenario,
+  type RuleCase,
+  replayJournal,
+  ruleReport,
+  scenarioFromJournal,
+  testRulesOnScenario,
+} from '../../simulator/regression.ts';
+import { InputError, UsageError } from '../errors.ts';
 import { loadInputs } from './run.ts';
 
 interface Flags {
   rules: string;
-  scenarios: string;
+  /** false with --no-scenarios */
+  scenarios: string | false;
   only?: string[];
   journal?: string[];
   junit?: string;
@@ -39,8 +48,12 @@ export function registerTestRules(program: Command): void {
     .description('Run every scenario in virtual time against alert rules and check what must (not) fire')
     .requiredOption('--rules <file>', 'the alert rules file to test')
     .option('--scenarios <dir>', 'directory of scenarios', SCENARIO_DIR)
+    .option('--no-scenarios', 'run no scenario in virtual time: only replay the --journal files')
     .option('--only <names...>', 'only these scenarios (names or files)')
-    .option('--journal <files...>', 'also replay recorded drill journals against the rules')
+    .option(
+      '--journal <files...>',
+      'also replay recorded drill journals against the rules (expectations from the scenario in --scenarios, else as the journal recorded them)',
+    )
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--runbook <file>', 'runbook file')
     .option(
@@ -48,6 +61,8 @@ export function registerTestRules(program: Command): void {
       'also check the same expectations with promtool on this Prometheus rule file',
     )
     .action(async (flags: Flags) => {
+      if (flags.scenarios === false && !flags.journal?.length)
+        throw new UsageError('--no-scenarios leaves nothing to test without --journal');
       const { rules, runbook } = await loadInputs(flags.rules, flags.runbook);
       if (flags.prometheus) {
         try {
@@ -58,9 +73,13 @@ export function registerTestRules(program: Command): void {
         }
       }
       const workDir = await mkdtemp(join(tmpdir(), 'streamdrill-promtool-'));
-      const files = flags.only
-        ? flags.only.map(resolveScenarioPath)
-        : await listScenarioFiles(flags.scenarios);
+      // --no-scenarios: only the recorded journals are replayed.
+      const files =
+        flags.scenarios === false
+          ? []
+          : flags.only
+            ? flags.only.map(resolveScenarioPath)
+            : await listScenarioFiles(flags.scenarios);
       const cases: RuleCase[] = [];
       for (const file of files) {
         let loaded: Awaited<ReturnType<typeof loadScenario>>;
@@ -82,14 +101,26 @@ export function registerTestRules(program: Command): void {
           if (err instanceof JournalFormatError) throw new InputError(err.message);
           throw err;
         }
-        const name = String(events.find((e) => e.type === 'run.started')?.scenario ?? '');
-        if (!name)
-          throw new InputError(`${file}: not a run journal (no run.started event naming its scenario)`);
-        const loaded = await loadScenario(resolveScenarioPath(name)).catch(() => {
-          throw new InputError(`${file}: its scenario ${name} is not in the catalogue`);
-        });
+        let target: ReplayScenario;
         try {
-          cases.push(replayJournal(events, loaded, rules));
+          target = scenarioFromJournal(events);
+        } catch (err) {
+          throw new InputError(`${file}: ${(err as Error).message}`);
+        }
+        // The scenario's file when it is in the scenarios directory (its expectations as they are
+        // now); else the expectations the journal recorded when the drill ran (a real drill of a
+        // scenario kept outside the catalogue still replays).
+        const scenarioFile = join(flags.scenarios || SCENARIO_DIR, `${target.name}.yaml`);
+        if (existsSync(scenarioFile)) {
+          try {
+            target = await loadScenario(scenarioFile);
+          } catch (err) {
+            if (err instanceof InputFileError) throw new InputError(`invalid scenario:\n${err.message}`);
+            throw err;
+          }
+        }
+        try {
+          cases.push(replayJournal(events, target, rules));
         } catch (err) {
           throw new InputError(`${file}: ${(err as Error).message}`);
         }
