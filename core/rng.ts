@@ -14,7 +14,7 @@ export interface Rng {
 }
 
 /** cyrb53-style 53-bit string hash, split into two 32-bit words for seeding. */
-function hash(text: string): [number, number] {
+export function seedHash(text: string): [number, number] {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i++) {
@@ -29,8 +29,8 @@ function hash(text: string): [number, number] {
 
 /** sfc32: small, fast, passes PractRand for the sizes we need. */
 export function createRng(seedText: string): Rng {
-  const [a0, b0] = hash(seedText);
-  const [c0, d0] = hash(`${seedText}#2`);
+  const [a0, b0] = seedHash(seedText);
+  const [c0, d0] = seedHash(`${seedText}#2`);
   let a = a0;
   let b = b0;
   let c = c0;

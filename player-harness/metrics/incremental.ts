@@ -31,8 +31,15 @@
  * otherwise. A window whose start is not a checkpoint time (at − windowMs not on the tick grid nor
  * an earlier query time) is interpolated linearly between the neighbouring checkpoints; gauges and
  * quantiles stay exact. Windows longer than `maxWindowMs` may overcount sessions that changed cells.
+ * Everything the queries at one time share is worked out once for that time (and ingest state):
+ * each window's cell differences (kept sparse), gauge sums per grouping, the cells present, the
+ * sessions in several cells; every window that starts before the first event is the same window.
+ *
+ * Ingestion: most events are heartbeats, which only move a session's last-seen time. Events from a
+ * producer that numbers its sessions ({@link HintedSessionEvent}) reach that time by seat, in a
+ * small table, without hashing the session id (memory latency dominates ingestion).
  */
-import type { PlayerErrorInfo, SessionEvent, SessionLabels } from '../events.ts';
+import type { PlayerErrorInfo, SessionEvent, SessionEventType, SessionLabels } from '../events.ts';
 import {
   type EngineOptions,
   type ErrorCount,
@@ -44,6 +51,62 @@ import {
   type QoeMetrics,
 } from './engine.ts';
 import { type HistogramBucket, STARTUP_BUCKETS_MS } from './quantiles.ts';
+
+/**
+ * A session event that also carries a session hint, in private fields (JSON, spreads,
+ * `Object.keys` and equality see exactly a `SessionEvent`), for producers that number their
+ * sessions' seats (the population simulator): the seat (`slot`, a small integer) and an `epoch`
+ * from {@link HintedSessionEvent.newEpoch}, unique in the process. A producer takes a new epoch for
+ * every session and every change of its labels: all events with one epoch carry the same session id
+ * and the same label object. {@link IncrementalQoe} checks an epoch's session and labels once, then
+ * takes its heartbeats by seat and epoch without hashing the id (memory latency dominates ingestion).
+ */
+export class HintedSessionEvent implements SessionEvent {
+  private static epochs = 0;
+  declare sid: string;
+  declare type: SessionEventType;
+  declare t: number;
+  declare labels: SessionLabels;
+  declare weight: number;
+  declare data?: SessionEvent['data'];
+  readonly #slot: number;
+  readonly #epoch: number;
+
+  constructor(
+    sid: string,
+    type: SessionEventType,
+    t: number,
+    labels: SessionLabels,
+    weight: number,
+    slot: number,
+    epoch: number,
+  ) {
+    // Same fields in the same order as a literal { sid, type, t, labels, weight } (then data).
+    this.sid = sid;
+    this.type = type;
+    this.t = t;
+    this.labels = labels;
+    this.weight = weight;
+    this.#slot = slot;
+    this.#epoch = epoch;
+  }
+
+  /** A new epoch (a positive integer): for a new session, or new labels of a session. */
+  static newEpoch(): number {
+    HintedSessionEvent.epochs = (HintedSessionEvent.epochs % 0x7fffffff) + 1;
+    return HintedSessionEvent.epochs;
+  }
+
+  /** The event's seat, or -1 for an event without a hint. */
+  static slotOf(e: SessionEvent): number {
+    return #slot in e ? (e as HintedSessionEvent).#slot : -1;
+  }
+
+  /** The event's hint epoch (the event has a hint). */
+  static epochOf(e: SessionEvent): number {
+    return (e as HintedSessionEvent).#epoch;
+  }
+}
 
 /** What the drill, the alert adapter and the incident modules need: both engines satisfy it. */
 export interface QoeSource {
@@ -141,6 +204,12 @@ function coarseBucket(v: number): number {
   return STARTUP_BUCKETS_MS.length;
 }
 
+/** Doubles per block of checkpoint rows (1 MB). */
+const CP_BLOCK = 1 << 17;
+
+/** Seats at or above this are ignored (the fast table is indexed by seat). */
+const MAX_SLOT = 1 << 20;
+
 const pct = (num: number, den: number): number | null => (den > 0 ? (100 * num) / den : null);
 
 /**
@@ -207,6 +276,7 @@ class MultiList {
   count = new Int32Array(256);
   cell = new Int32Array(256 * SLOTS_PER_SESSION);
   last = new Float64Array(256 * SLOTS_PER_SESSION);
+  private everyone = new Int32Array(0);
 
   constructor(private readonly kind: number) {}
 
@@ -242,6 +312,10 @@ class MultiList {
 
   /** Drops the sessions with at most one cell after `before`. */
   prune(before: number): void {
+    // Two cells at or after `before` (r2 is the second most recent time): nothing to drop.
+    let keep = true;
+    for (let m = 0; m < this.n && keep; m++) keep = this.r2[m]! >= before;
+    if (keep) return;
     const all = this.sess;
     this.sess = [];
     this.n = 0;
@@ -254,25 +328,60 @@ class MultiList {
     }
   }
 
+  /** Every session in the list, in list order. */
+  all(): Int32Array {
+    if (this.everyone.length < this.n) {
+      this.everyone = new Int32Array(Math.max(this.n, this.everyone.length * 2));
+      for (let m = 0; m < this.everyone.length; m++) this.everyone[m] = m;
+    }
+    return this.everyone.subarray(0, this.n);
+  }
+
+  /** The sessions that can be in two cells of a window starting at `from`, in list order. */
+  after(from: number): Int32Array {
+    const r2 = this.r2;
+    let k = 0;
+    for (let m = 0; m < this.n; m++) if (r2[m]! > from) k++;
+    const out = new Int32Array(k);
+    k = 0;
+    for (let m = 0; m < this.n; m++) if (r2[m]! > from) out[k++] = m;
+    return out;
+  }
+
   /**
    * Weight to take off each group for sessions counted in several of its cells in a window that
    * starts at `from`: corr[g * stride + offset] += w (and += 1 at offset + 1 when `alsoCount`).
+   * `candidates` is `after(from)`.
    */
   correct(
     from: number,
+    candidates: Int32Array,
     groupOf: Int32Array,
     corr: Float64Array,
     stride: number,
     offset: number,
     alsoCount: boolean,
   ): void {
-    const { r2, w, count, cell, last } = this;
-    for (let m = 0; m < this.n; m++) {
-      if (r2[m]! <= from) continue;
+    const { w, count, cell, last } = this;
+    for (let x = 0; x < candidates.length; x++) {
+      const m = candidates[x]!;
       let n = count[m]!;
       let cells: ArrayLike<number> = cell;
       let lasts: ArrayLike<number> = last;
       let base = m * SLOTS_PER_SESSION;
+      if (n === 2) {
+        // The usual case (one pathway change): counted once more when both cells are in the
+        // window and in one group — what the general loop below does for two cells.
+        const l0 = last[base]!;
+        const l1 = last[base + 1]!;
+        if (!(Number.isNaN(l0) || l0 > from) || !(Number.isNaN(l1) || l1 > from)) continue;
+        const g = groupOf[cell[base + 1]!]!;
+        if (g >= 0 && groupOf[cell[base]!] === g) {
+          corr[g * stride + offset]! += w[m]!;
+          if (alsoCount) corr[g * stride + offset + 1]! += 1;
+        }
+        continue;
+      }
       if (n < 0) {
         const tr = this.sess[m]!.tracks[this.kind]!;
         cells = tr.cells;
@@ -319,7 +428,6 @@ class Sess {
   epochIdx = 0;
   /** Stall starts counted in the current epoch (all at its start time when a same-time relabel moves them). */
   epochStalls = 0;
-  inWheel = false;
   // What is applied to the cell table now (cells, -1 = none).
   aPresent = -1;
   aView = -1;
@@ -331,6 +439,9 @@ class Sess {
   aPlay = -1;
   aPlayBr = Number.NaN;
   readonly tracks: [Track, Track] = [new Track(), new Track()];
+  /** The hint (seat, epoch) whose heartbeats take the fast path to this session, or -1. */
+  slot = -1;
+  epoch = Number.NaN;
 
   constructor(serial: number, w: number, requestT: number, cell: number) {
     this.w = w;
@@ -347,6 +458,29 @@ function grow<T extends Float64Array | Int32Array>(a: T, n: number): T {
   const b = new (a.constructor as new (n: number) => T)(Math.max(n, a.length * 2));
   b.set(a);
   return b;
+}
+
+/** Rows of a cells x columns table, sparse: row c's non-zero columns and values are [start[c], start[c + 1]). */
+interface SparseRows {
+  start: Int32Array;
+  col: Uint8Array;
+  val: Float64Array;
+}
+
+function sparseRows(cells: number, cols: number): SparseRows {
+  return {
+    start: new Int32Array(cells + 1),
+    col: new Uint8Array(cells * cols),
+    val: new Float64Array(cells * cols),
+  };
+}
+
+/** Cells grouped by some labels within a filter: group of every cell (-1: outside the filter). */
+interface Grouping {
+  key: string;
+  groupOf: Int32Array;
+  groupLabels: Record<string, string>[];
+  groupKeys: string[];
 }
 
 interface ErrorGroup {
@@ -371,6 +505,17 @@ export class IncrementalQoe implements QoeSource {
   /** 1 while the session is active and not silent (a heartbeat only updates `seen`). */
   private live = new Uint8Array(1024);
   private readonly labelsOf: SessionLabels[] = [];
+  /**
+   * The heartbeats' fast path, per seat (see HintedSessionEvent): [epoch, last seen] of the live session
+   * whose id and labels were checked for that hint (NaN: none), side by side so a heartbeat touches
+   * one cache line; `seen` of that session is the larger of the two (see seenOf). And per seat the
+   * serial of that session. A live session is the latest of its id.
+   */
+  private fast = new Float64Array(0);
+  private fastSerial = new Int32Array(0);
+  /** Per serial: the seat whose fast entry holds the session (-1: none), and whether it is in the wheel. */
+  private slotOf = new Int32Array(1024).fill(-1);
+  private inWheel = new Uint8Array(1024);
 
   // Cells.
   private nCells = 0;
@@ -390,6 +535,8 @@ export class IncrementalQoe implements QoeSource {
   private nextGrid = Number.NaN;
   private readonly cpT: number[] = [];
   private readonly cpRow: Float64Array[] = [];
+  private cpBlock = new Float64Array(0);
+  private cpBlockUsed = 0;
   private readonly cpErr: Float64Array[] = [];
   private checkedAt = Number.NaN;
   private checkedVersion = -1;
@@ -418,7 +565,8 @@ export class IncrementalQoe implements QoeSource {
 
   // Sessions to check: stalled ones (stuck after stuckMs) and a wheel of last-seen times (stale).
   private readonly stalled = new Set<Sess>();
-  private readonly wheel = new Map<number, Sess[]>();
+  /** Serials of sessions by the second of their last-seen time (checked lazily). */
+  private readonly wheel = new Map<number, number[]>();
   private wheelMin = Number.POSITIVE_INFINITY;
   private static readonly WHEEL_MS = 1000;
   /** Sessions present (or watching) in more than one cell: de-duplicated per query. */
@@ -427,14 +575,27 @@ export class IncrementalQoe implements QoeSource {
   /** Set while a same-time relabel replaces an epoch's labels (its presence there never happened). */
   private replacingEpoch = false;
 
-  // Query memo, valid for one (at, version).
+  // Query memo, valid for one (at, version): results, and what the queries at that time share —
+  // the window differences of the cell table per window, the multi-cell sessions that can matter
+  // per window start, gauge sums per grouping, and the cells present per window.
   private memoAt = Number.NaN;
   private memoVersion = -1;
   private readonly memo = new Map<string, Map<string, QoeGroup>>();
-  private readonly groupings = new Map<
-    string,
-    { groupOf: Int32Array; groupLabels: Record<string, string>[]; groupKeys: string[] }
+  private readonly diffs = new Map<number, SparseRows>();
+  /** Buffers for `diffs`, reused from one query time to the next (per window length). */
+  private readonly diffPool = new Map<number, SparseRows>();
+  private gaugeMemo: SparseRows | undefined;
+  private gaugePool: SparseRows | undefined;
+  private readonly multiAfter = new Map<number, [Int32Array, Int32Array]>();
+  private readonly gaugeSums = new Map<string, Float64Array>();
+  private readonly sumsMemo = new Map<string, { acc: Float64Array; corr: Float64Array }>();
+  private readonly present = new Map<number, Int32Array>();
+  private readonly labelValueMemo = new Map<string, string[]>();
+  private readonly labelIdx = new Map<
+    LabelKey,
+    { of: Int32Array; values: string[]; ids: Map<string, number> }
   >();
+  private readonly groupings = new Map<string, Grouping>();
 
   constructor(options: IncrementalOptions = {}) {
     this.windowMs = options.windowMs ?? 60_000;
@@ -730,11 +891,22 @@ export class IncrementalQoe implements QoeSource {
       }
       this.horizon = t;
     }
-    const id = this.ids.get(e.sid);
+    // The session: the hint of a live session's current labels names it; otherwise look its id up.
+    const seat = HintedSessionEvent.slotOf(e);
+    const epoch = seat >= 0 ? HintedSessionEvent.epochOf(e) : 0;
+    // (Epochs from newEpoch are positive.)
+    const slot = epoch > 0 ? seat : -1;
+    const fast = this.fast;
+    const hinted = slot >= 0 && slot * 2 < fast.length && fast[slot * 2] === epoch;
     // Most events are heartbeats of a live session: they only prove it is alive. This path touches
     // no session object (memory latency dominates ingestion).
+    if (hinted && e.type === 'heartbeat') {
+      if (t > fast[slot * 2 + 1]!) fast[slot * 2 + 1] = t;
+      return;
+    }
+    const id = hinted ? this.fastSerial[slot]! : this.ids.get(e.sid);
     if (id !== undefined && e.type === 'heartbeat' && this.live[id] === 1 && this.labelsOf[id] === e.labels) {
-      if (t > this.seen[id]!) this.seen[id] = t;
+      this.saw(this.bySerial[id]!, t);
       return;
     }
     let s = id === undefined ? undefined : this.bySerial[id];
@@ -747,17 +919,23 @@ export class IncrementalQoe implements QoeSource {
       s = this.newSession(e.sid, e.weight > 0 ? e.weight : 1, t, c, e.labels);
       this.count(c, ATTEMPTS, t, s.w);
       this.sync(s, t);
-      this.toWheel(s);
+      this.toWheel(s.serial);
       // An event of an unknown session counts as its request (as in the engine), then applies.
-      if (e.type === 'playbackRequest') return;
+      if (e.type === 'playbackRequest') {
+        if (slot >= 0) this.hint(s, slot, epoch);
+        return;
+      }
     } else if (s.phase === ENDED) {
       // After the end only late error details still count (in the error distribution).
-      if (e.type === 'playerError' && e.data?.error) this.logError(e.labels, s.w, t, e.data.error);
+      if (e.type === 'playerError' && e.data?.error)
+        this.logError(this.cellOf(e.labels), s.w, t, e.data.error);
       return;
     }
     if (s.stale) this.revive(s);
-    if (t > this.seen[s.serial]!) this.seen[s.serial] = t;
+    this.saw(s, t);
     if (e.labels !== this.labelsOf[s.serial]) this.relabel(s, e.labels, t);
+    // The session is live and carries this hint's labels: its next heartbeats can take the fast path.
+    if (slot >= 0 && !hinted) this.hint(s, slot, epoch);
     switch (e.type) {
       case 'playbackStart':
         if (!Number.isNaN(s.startT)) break;
@@ -803,7 +981,8 @@ export class IncrementalQoe implements QoeSource {
         this.sync(s, t);
         break;
       case 'playerError':
-        if (e.data?.error) this.logError(e.labels, s.w, t, e.data.error);
+        // The session carries these labels now: its epoch's cell is theirs.
+        if (e.data?.error) this.logError(s.epochCell, s.w, t, e.data.error);
         break;
       case 'playbackFail':
         s.failed = true;
@@ -826,21 +1005,80 @@ export class IncrementalQoe implements QoeSource {
     const s = new Sess(n, w, t, cell);
     if (n >= this.seen.length) {
       this.seen = grow(this.seen, n + 1);
-      const live = new Uint8Array(this.seen.length);
+      const cap = this.seen.length;
+      const live = new Uint8Array(cap);
       live.set(this.live);
       this.live = live;
+      const inWheel = new Uint8Array(cap);
+      inWheel.set(this.inWheel);
+      this.inWheel = inWheel;
+      const slotOf = new Int32Array(cap).fill(-1);
+      slotOf.set(this.slotOf);
+      this.slotOf = slotOf;
     }
     this.ids.set(sid, n);
     this.bySerial[n] = s;
     this.seen[n] = t;
-    this.live[n] = 1;
     this.labelsOf[n] = labels;
+    this.live[n] = 1;
     return s;
+  }
+
+  /** The session's last-seen time: in its fast entry while it has one, else in `seen`. */
+  private seenOf(s: Sess): number {
+    const k = s.slot * 2;
+    return k >= 0 ? this.fast[k + 1]! : this.seen[s.serial]!;
+  }
+
+  /** Moves the session's last-seen time to t if that is later. */
+  private saw(s: Sess, t: number): void {
+    const k = s.slot * 2;
+    if (k >= 0) {
+      if (t > this.fast[k + 1]!) this.fast[k + 1] = t;
+    } else if (t > this.seen[s.serial]!) this.seen[s.serial] = t;
+  }
+
+  /**
+   * Gives a live session, whose id and labels an event of this hint just carried, the fast path
+   * for the hint's heartbeats (taking the seat from the session that had it, if any).
+   */
+  private hint(s: Sess, slot: number, epoch: number): void {
+    if (slot >= MAX_SLOT) return;
+    this.unhint(s);
+    if (slot * 2 >= this.fast.length) {
+      const cap = Math.max(slot + 1, this.fastSerial.length * 2, 1024);
+      const fast = new Float64Array(cap * 2).fill(Number.NaN);
+      fast.set(this.fast);
+      this.fast = fast;
+      const serial = new Int32Array(cap);
+      serial.set(this.fastSerial);
+      this.fastSerial = serial;
+    }
+    const other = this.bySerial[this.fastSerial[slot]!];
+    if (other && other.slot === slot) this.unhint(other);
+    this.fast[slot * 2] = epoch;
+    this.fast[slot * 2 + 1] = this.seen[s.serial]!;
+    this.fastSerial[slot] = s.serial;
+    this.slotOf[s.serial] = slot;
+    s.slot = slot;
+    s.epoch = epoch;
+  }
+
+  /** Ends the session's fast path (it ended, went silent, or carries other labels or another hint). */
+  private unhint(s: Sess): void {
+    if (s.slot < 0) return;
+    const k = s.slot * 2;
+    this.seen[s.serial] = this.fast[k + 1]!;
+    this.fast[k] = Number.NaN;
+    this.slotOf[s.serial] = -1;
+    s.slot = -1;
+    s.epoch = Number.NaN;
   }
 
   private end(s: Sess, t: number): void {
     s.phase = ENDED;
     this.live[s.serial] = 0;
+    this.unhint(s);
     this.stalled.delete(s);
     this.sync(s, t);
     if (this.isEbvs(s, t)) this.count(s.reqCell, EBVS, s.requestT, s.w);
@@ -852,6 +1090,8 @@ export class IncrementalQoe implements QoeSource {
   }
 
   private relabel(s: Sess, labels: SessionLabels, t: number): void {
+    // The fast path took heartbeats with the old labels only.
+    this.unhint(s);
     this.labelsOf[s.serial] = labels;
     const c = this.cellOf(labels);
     if (c === s.epochCell) return;
@@ -946,8 +1186,7 @@ export class IncrementalQoe implements QoeSource {
     this.count(c, HIST + coarseBucket(startup), t, sign * w);
   }
 
-  private logError(labels: SessionLabels, w: number, t: number, x: PlayerErrorInfo): void {
-    const c = this.cellOf(labels);
+  private logError(c: number, w: number, t: number, x: PlayerErrorInfo): void {
     const kindKey = `${x.player}|${x.category}|${x.code}|${x.fatal}|${x.httpStatus}`;
     let kind = this.errKinds.get(kindKey);
     if (kind === undefined) {
@@ -991,15 +1230,21 @@ export class IncrementalQoe implements QoeSource {
 
   // ------------------------------------------------------------------ stale and stuck sessions
 
-  private toWheel(s: Sess): void {
-    const b = Math.floor(this.seen[s.serial]! / IncrementalQoe.WHEEL_MS);
+  /** Session `n`'s last-seen time (seenOf by serial, without touching the session object). */
+  private seenAt(n: number): number {
+    const slot = this.slotOf[n]!;
+    return slot >= 0 ? this.fast[slot * 2 + 1]! : this.seen[n]!;
+  }
+
+  private toWheel(n: number): void {
+    const b = Math.floor(this.seenAt(n) / IncrementalQoe.WHEEL_MS);
     let list = this.wheel.get(b);
     if (!list) {
       list = [];
       this.wheel.set(b, list);
     }
-    list.push(s);
-    s.inWheel = true;
+    list.push(n);
+    this.inWheel[n] = 1;
     if (b < this.wheelMin) this.wheelMin = b;
   }
 
@@ -1011,11 +1256,12 @@ export class IncrementalQoe implements QoeSource {
       const list = this.wheel.get(b);
       if (!list) continue;
       this.wheel.delete(b);
-      for (const s of list) {
-        s.inWheel = false;
-        if (s.phase === ENDED || s.stale) continue;
-        if (this.seen[s.serial]! < limit) this.markStale(s);
-        else this.toWheel(s);
+      for (const n of list) {
+        this.inWheel[n] = 0;
+        // Ended or already silent (live is 0 exactly then).
+        if (this.live[n] === 0) continue;
+        if (this.seenAt(n) < limit) this.markStale(this.bySerial[n]!);
+        else this.toWheel(n);
       }
     }
     // Every session left is in the bucket holding `limit` or later.
@@ -1023,9 +1269,10 @@ export class IncrementalQoe implements QoeSource {
   }
 
   private markStale(s: Sess): void {
-    const L = this.seen[s.serial]!;
+    const L = this.seenOf(s);
     s.stale = true;
     this.live[s.serial] = 0;
+    this.unhint(s);
     this.sync(s, L);
     if (this.isEbvs(s, L)) {
       this.count(s.reqCell, EBVS, s.requestT, s.w);
@@ -1042,7 +1289,7 @@ export class IncrementalQoe implements QoeSource {
     }
     this.live[s.serial] = 1;
     this.sync(s, this.seen[s.serial]!);
-    if (!s.inWheel) this.toWheel(s);
+    if (this.inWheel[s.serial] === 0) this.toWheel(s.serial);
   }
 
   private checkStuck(at: number): void {
@@ -1063,7 +1310,16 @@ export class IncrementalQoe implements QoeSource {
   private record(T: number): void {
     for (let c = 0; c < this.nCells; c++) this.advanceCell(c, T);
     this.cpT.push(T);
-    this.cpRow.push(this.cum.slice(0, this.nCells * COLS));
+    const n = this.nCells * COLS;
+    // Rows are carved out of large blocks: one allocation per few hundred checkpoints.
+    if (this.cpBlockUsed + n > this.cpBlock.length) {
+      this.cpBlock = new Float64Array(Math.max(n, CP_BLOCK));
+      this.cpBlockUsed = 0;
+    }
+    const row = this.cpBlock.subarray(this.cpBlockUsed, this.cpBlockUsed + n);
+    this.cpBlockUsed += n;
+    row.set(this.cum.subarray(0, n));
+    this.cpRow.push(row);
     this.cpErr.push(this.errCum.slice(0, this.ekCell.length * 2));
     // Forget cell changes older than the longest window: they can no longer be double counted.
     if (this.cpT.length % 64 === 0) this.pruneMulti(T - this.maxWindowMs);
@@ -1190,9 +1446,46 @@ export class IncrementalQoe implements QoeSource {
 
   /** Distinct values a label took in the window (sessions active there), sorted. */
   labelValues(key: LabelKey, at: number, windowMs = this.windowMs): string[] {
-    const values = new Set<string>();
-    this.forPresentCells(at, windowMs, (c) => values.add(this.cellLabels[c]![key]));
-    return [...values].sort();
+    this.tick(at);
+    this.freshMemo(at);
+    const memoKey = `${windowMs}|${key}`;
+    let out = this.labelValueMemo.get(memoKey);
+    if (!out) {
+      // Each cell's value of the label as an index into its distinct values: mark, then collect.
+      const idx = this.labelIndex(key);
+      const mark = new Uint8Array(idx.values.length);
+      this.forPresentCells(at, windowMs, (c) => {
+        mark[idx.of[c]!] = 1;
+      });
+      out = idx.values.filter((_, v) => mark[v] === 1).sort();
+      this.labelValueMemo.set(memoKey, out);
+    }
+    return out.slice();
+  }
+
+  /** Per label: every cell's value as an index into the label's distinct values (extended as cells appear). */
+  private labelIndex(key: LabelKey): { of: Int32Array; values: string[]; ids: Map<string, number> } {
+    let idx = this.labelIdx.get(key);
+    if (!idx) {
+      idx = { of: new Int32Array(0), values: [], ids: new Map() };
+      this.labelIdx.set(key, idx);
+    }
+    if (idx.of.length < this.nCells) {
+      const of = new Int32Array(this.nCells);
+      of.set(idx.of);
+      for (let c = idx.of.length; c < this.nCells; c++) {
+        const v = this.cellLabels[c]![key];
+        let id = idx.ids.get(v);
+        if (id === undefined) {
+          id = idx.values.length;
+          idx.ids.set(v, id);
+          idx.values.push(v);
+        }
+        of[c] = id;
+      }
+      idx.of = of;
+    }
+    return idx;
   }
 
   /** Distinct combinations of several labels in the window. */
@@ -1208,13 +1501,102 @@ export class IncrementalQoe implements QoeSource {
   private forPresentCells(at: number, windowMs: number, fn: (c: number) => void): void {
     this.tick(at);
     if (Number.isNaN(this.firstT)) return;
-    const A = this.cpRow[this.cpRow.length - 1]!;
-    const F = this.rowsAt(at - windowMs).cells;
-    for (let c = 0; c < this.nCells; c++) {
-      const i = c * COLS + P_CLOSED_N;
-      const closed = (A[i] ?? 0) - (F && i < F.length ? F[i]! : 0);
-      if (this.gauge[c * GAUGES + G_P_OPEN_N]! > 0 || closed > 0.5) fn(c);
+    this.freshMemo(at);
+    let cells = this.present.get(windowMs);
+    if (!cells) {
+      const A = this.cpRow[this.cpRow.length - 1]!;
+      const F = this.rowsAt(at - windowMs).cells;
+      const list: number[] = [];
+      for (let c = 0; c < this.nCells; c++) {
+        const i = c * COLS + P_CLOSED_N;
+        const closed = (A[i] ?? 0) - (F && i < F.length ? F[i]! : 0);
+        if (this.gauge[c * GAUGES + G_P_OPEN_N]! > 0 || closed > 0.5) list.push(c);
+      }
+      cells = Int32Array.from(list);
+      this.present.set(windowMs, cells);
     }
+    for (let x = 0; x < cells.length; x++) fn(cells[x]!);
+  }
+
+  /** Drops the query memo when time or the ingested events moved on (call after tick(at)). */
+  private freshMemo(at: number): void {
+    if (this.memoAt === at && this.memoVersion === this.version) return;
+    this.memo.clear();
+    this.diffs.clear();
+    this.multiAfter.clear();
+    this.gaugeSums.clear();
+    this.gaugeMemo = undefined;
+    this.sumsMemo.clear();
+    this.present.clear();
+    this.labelValueMemo.clear();
+    this.memoAt = at;
+    this.memoVersion = this.version;
+  }
+
+  /**
+   * The window's difference of every cell's cumulative columns, cum(at) − cum(from), with float
+   * residue of large sums snapped to zero, kept sparse: per cell (in order) its non-zero columns
+   * and values (memoised per query time; adding the zeros would change no sum).
+   */
+  private windowDiff(at: number, from: number): SparseRows {
+    const span = this.span(from);
+    let D = this.diffs.get(span);
+    if (D) return D;
+    const nCells = this.nCells;
+    // Buffers are reused from one query time to the next, per window length.
+    const windowMs = at - from;
+    D = this.diffPool.get(windowMs);
+    if (!D || D.start.length < nCells + 1) {
+      D = sparseRows(Math.max(nCells, this.cellCap), COLS);
+      this.diffPool.set(windowMs, D);
+    }
+    const { start, col, val } = D;
+    const A = this.cpRow[this.cpRow.length - 1]!;
+    const F = this.rowsAt(from).cells;
+    let k = 0;
+    for (let c = 0; c < nCells; c++) {
+      start[c] = k;
+      const o = c * COLS;
+      const hasF = F !== null && o + COLS <= F.length;
+      for (let j = 0; j < COLS; j++) {
+        const a = A[o + j] ?? 0;
+        const d = hasF ? a - F[o + j]! : a;
+        // Differences of large cumulative sums: snap float residue to zero.
+        if (d === 0 || Math.abs(d) <= 1e-10 * Math.abs(a)) continue;
+        col[k] = j;
+        val[k++] = d;
+      }
+    }
+    start[nCells] = k;
+    this.diffs.set(span, D);
+    return D;
+  }
+
+  /** The gauges of every cell, sparse as windowDiff (memoised per query time). */
+  private gaugeRows(): SparseRows {
+    if (this.gaugeMemo) return this.gaugeMemo;
+    const nCells = this.nCells;
+    let D = this.gaugePool;
+    if (!D || D.start.length < nCells + 1) {
+      D = sparseRows(Math.max(nCells, this.cellCap), GAUGES);
+      this.gaugePool = D;
+    }
+    const { start, col, val } = D;
+    const gauge = this.gauge;
+    let k = 0;
+    for (let c = 0; c < nCells; c++) {
+      start[c] = k;
+      const o = c * GAUGES;
+      for (let j = 0; j < GAUGES; j++) {
+        const g = gauge[o + j]!;
+        if (g === 0) continue;
+        col[k] = j;
+        val[k++] = g;
+      }
+    }
+    start[nCells] = k;
+    this.gaugeMemo = D;
+    return D;
   }
 
   private empty(at: number, windowMs: number): QoeMetrics {
@@ -1229,11 +1611,7 @@ export class IncrementalQoe implements QoeSource {
     keys: readonly LabelKey[],
   ): Map<string, QoeGroup> {
     this.tick(at);
-    if (this.memoAt !== at || this.memoVersion !== this.version) {
-      this.memo.clear();
-      this.memoAt = at;
-      this.memoVersion = this.version;
-    }
+    this.freshMemo(at);
     const memoKey = `${windowMs}|${JSON.stringify(filter)}|${keys.join(',')}`;
     const hit = this.memo.get(memoKey);
     if (hit) return hit;
@@ -1243,10 +1621,7 @@ export class IncrementalQoe implements QoeSource {
   }
 
   /** Group of every cell (-1: outside the filter), kept across ticks until new cells appear. */
-  private grouping(
-    filter: LabelFilter,
-    keys: readonly LabelKey[],
-  ): { groupOf: Int32Array; groupLabels: Record<string, string>[]; groupKeys: string[] } {
+  private grouping(filter: LabelFilter, keys: readonly LabelKey[]): Grouping {
     const cacheKey = `${JSON.stringify(filter)}|${keys.join(',')}`;
     const hit = this.groupings.get(cacheKey);
     if (hit && hit.groupOf.length === this.nCells) return hit;
@@ -1271,9 +1646,87 @@ export class IncrementalQoe implements QoeSource {
       }
       groupOf[c] = g;
     }
-    const out = { groupOf, groupLabels, groupKeys };
+    const out = { key: cacheKey, groupOf, groupLabels, groupKeys };
     this.groupings.set(cacheKey, out);
     return out;
+  }
+
+  /** The gauges summed per group (cell order), memoised per grouping at one query time. */
+  private gaugeSum(grouping: Grouping, G: number): Float64Array {
+    let gs = this.gaugeSums.get(grouping.key);
+    if (gs && gs.length === G * GAUGES) return gs;
+    gs = new Float64Array(G * GAUGES);
+    const { groupOf } = grouping;
+    const { start, col, val } = this.gaugeRows();
+    for (let c = 0; c < this.nCells; c++) {
+      const g = groupOf[c]!;
+      if (g < 0) continue;
+      const ga = g * GAUGES;
+      for (let k = start[c]!; k < start[c + 1]!; k++) gs[ga + col[k]!]! += val[k]!;
+    }
+    this.gaugeSums.set(grouping.key, gs);
+    return gs;
+  }
+
+  /**
+   * Per group: the window sums of the cumulative columns and the gauges (acc, ACC per group), and
+   * the de-duplication of sessions present (or watching) in several of its cells (corr, 3 per
+   * group). Memoised per query time by window start — every window that starts before the first
+   * event sees the same: everything since it.
+   */
+  private sums(at: number, from: number, grouping: Grouping): { acc: Float64Array; corr: Float64Array } {
+    const span = this.span(from);
+    const memoKey = `${span}|${grouping.key}`;
+    const hit = this.sumsMemo.get(memoKey);
+    if (hit) return hit;
+    const { groupOf } = grouping;
+    const G = grouping.groupLabels.length;
+    const nCells = this.nCells;
+    const acc = new Float64Array(G * ACC);
+    // Window differences of the cumulative columns (cell order), plus the gauges.
+    const { start, col, val } = this.windowDiff(at, from);
+    for (let c = 0; c < nCells; c++) {
+      const g = groupOf[c]!;
+      if (g < 0) continue;
+      const ga = g * ACC;
+      for (let k = start[c]!; k < start[c + 1]!; k++) acc[ga + col[k]!]! += val[k]!;
+    }
+    const gs = this.gaugeSum(grouping, G);
+    for (let g = 0; g < G; g++) acc.set(gs.subarray(g * GAUGES, (g + 1) * GAUGES), g * ACC + COLS);
+
+    // Sessions present (or watching) in several cells of one group count once there.
+    let after = this.multiAfter.get(span);
+    if (!after) {
+      // Before the first event every listed session is a candidate (its times are all later).
+      after =
+        span === Number.NEGATIVE_INFINITY
+          ? [this.multi[PRESENT].all(), this.multi[WATCHING].all()]
+          : [this.multi[PRESENT].after(from), this.multi[WATCHING].after(from)];
+      this.multiAfter.set(span, after);
+    }
+    const corr = new Float64Array(G * 3);
+    for (let kind = 0; kind < 2; kind++) {
+      this.multi[kind]!.correct(
+        from,
+        after[kind]!,
+        groupOf,
+        corr,
+        3,
+        kind === PRESENT ? 0 : 2,
+        kind === PRESENT,
+      );
+    }
+    const out = { acc, corr };
+    this.sumsMemo.set(memoKey, out);
+    return out;
+  }
+
+  /**
+   * A window start, or -Infinity for every start before the first event: nothing distinguishes
+   * those windows (no checkpoint row, no start, no presence entry is older than the first event).
+   */
+  private span(from: number): number {
+    return from < this.firstT ? Number.NEGATIVE_INFINITY : from;
   }
 
   private computeGroups(
@@ -1285,38 +1738,11 @@ export class IncrementalQoe implements QoeSource {
     const out = new Map<string, QoeGroup>();
     if (Number.isNaN(this.firstT)) return out;
     const from = at - windowMs;
-    const nCells = this.nCells;
 
-    const { groupOf, groupLabels, groupKeys } = this.grouping(filter, keys);
+    const grouping = this.grouping(filter, keys);
+    const { groupOf, groupLabels, groupKeys } = grouping;
     const G = groupLabels.length;
-    const acc = new Float64Array(G * ACC);
-
-    // Window differences of the cumulative columns, plus the gauges.
-    const A = this.cpRow[this.cpRow.length - 1]!;
-    const F = this.rowsAt(from).cells;
-    const gauge = this.gauge;
-    for (let c = 0; c < nCells; c++) {
-      const g = groupOf[c]!;
-      if (g < 0) continue;
-      const o = c * COLS;
-      const ga = g * ACC;
-      const hasF = F !== null && o + COLS <= F.length;
-      for (let j = 0; j < COLS; j++) {
-        const a = A[o + j] ?? 0;
-        let d = hasF ? a - F[o + j]! : a;
-        // Differences of large cumulative sums: snap float residue to zero.
-        if (Math.abs(d) <= 1e-10 * Math.abs(a)) d = 0;
-        acc[ga + j]! += d;
-      }
-      const go = c * GAUGES;
-      for (let j = 0; j < GAUGES; j++) acc[ga + COLS + j]! += gauge[go + j]!;
-    }
-
-    // Sessions present (or watching) in several cells of one group count once there.
-    const corr = new Float64Array(G * 3);
-    for (let kind = 0; kind < 2; kind++) {
-      this.multi[kind]!.correct(from, groupOf, corr, 3, kind === PRESENT ? 0 : 2, kind === PRESENT);
-    }
+    const { acc, corr } = this.sums(at, from, grouping);
 
     // Order statistics and the error list are computed on first access, for all groups at once.
     let st: ReturnType<IncrementalQoe['startStats']> | undefined;

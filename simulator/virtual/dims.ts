@@ -34,6 +34,13 @@ export class Dims {
   /** Most renditions of any channel. */
   readonly rungs: number;
   readonly routes: number;
+  // Strides of route(): each dimension's step in the route index.
+  private readonly sCdn: number;
+  private readonly sPop: number;
+  private readonly sIsp: number;
+  private readonly sChannel: number;
+  private readonly sVariant: number;
+  private readonly sDevice: number;
 
   constructor(topology: Topology, ladders: ChannelLadder[]) {
     this.cdns = [...topology.cdns];
@@ -73,6 +80,12 @@ export class Dims {
       this.devices.length *
       this.rungs *
       KINDS.length;
+    this.sDevice = this.rungs * 3;
+    this.sVariant = this.devices.length * this.sDevice;
+    this.sChannel = 2 * this.sVariant;
+    this.sIsp = this.channels.length * this.sChannel;
+    this.sPop = this.isps.length * this.sIsp;
+    this.sCdn = this.pops.length * this.sPop;
   }
 
   /** Index of one request context: where it goes, what it asks for, for whom. */
@@ -86,14 +99,15 @@ export class Dims {
     rung: number,
     kind: number,
   ): number {
+    // The same index as the nested form (((cdn x pops + pop) x isps + isp) x ...) x 3 + kind.
     return (
-      ((((((cdn * this.pops.length + pop) * this.isps.length + isp) * this.channels.length + channel) * 2 +
-        variant) *
-        this.devices.length +
-        device) *
-        this.rungs +
-        rung) *
-        3 +
+      cdn * this.sCdn +
+      pop * this.sPop +
+      isp * this.sIsp +
+      channel * this.sChannel +
+      variant * this.sVariant +
+      device * this.sDevice +
+      rung * 3 +
       kind
     );
   }

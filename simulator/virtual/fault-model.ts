@@ -13,7 +13,7 @@
  */
 import type { TcpFault } from '../../origin-stub/control/tcp-faults.ts';
 import { matches } from '../../origin-stub/faults/registry.ts';
-import type { Component, HttpFault, ObjectKind, RequestFacts } from '../../origin-stub/faults/types.ts';
+import type { Component, HttpFault, RequestFacts } from '../../origin-stub/faults/types.ts';
 import type { ModelConstants } from './constants.ts';
 import { type Dims, KIND_MANIFEST, KINDS, VARIANTS } from './dims.ts';
 import type { OriginQueue } from './origin-queue.ts';
@@ -55,6 +55,8 @@ const R_VE = R_ORIGIN_TIER + TIER;
 const R_ES = R_VE + LINK;
 const R_SO = R_ES + LINK;
 const ROW = R_SO + LINK;
+/** The first HOT fields of a row again, in a compact table. */
+const HOT = 4;
 
 // A service row (licence, entry, steering): one tier and one link.
 const S_TIER = 0;
@@ -72,6 +74,8 @@ export const MALFORMED = 4;
 
 export class FaultModel {
   private readonly routes: Float64Array;
+  /** Per route: clean, edge miss, shield miss, origin (the route row's first fields). */
+  private readonly hot: Float64Array;
   private readonly licence: Float64Array;
   private readonly entry: Float64Array;
   private readonly steering: Float64Array;
@@ -80,6 +84,8 @@ export class FaultModel {
   status = 0;
   /** True when the last request was served from the edge cache. */
   edgeHit = true;
+  /** The origin (0 primary, 1 backup) every context's shield pulls from (see originOf). */
+  originIdx = 0;
 
   constructor(
     private readonly dims: Dims,
@@ -89,6 +95,7 @@ export class FaultModel {
     private readonly rnd: () => number,
   ) {
     this.routes = new Float64Array(dims.routes * ROW);
+    this.hot = new Float64Array(dims.routes * HOT);
     this.licence = new Float64Array(dims.drmLabels.length * SROW);
     this.entry = new Float64Array(dims.isps.length * dims.channels.length * 2 * dims.devices.length * SROW);
     this.steering = new Float64Array(dims.regions.length * SROW);
@@ -104,6 +111,7 @@ export class FaultModel {
     const k = this.k;
     const originComponent: Component = origin === 'backup' ? 'backup-origin' : 'origin';
     const originIdx = origin === 'backup' ? 1 : 0;
+    this.originIdx = originIdx;
     const linkCache = new Map<string, Float64Array>();
     const link = (name: string): Float64Array => {
       let l = linkCache.get(name);
@@ -113,52 +121,69 @@ export class FaultModel {
       }
       return l;
     };
-    const tierCache = new Map<string, Float64Array>();
-    const tier = (facts: RequestFacts): Float64Array => {
-      const f = facts;
-      const key = `${f.component}|${f.cdn}|${f.pop}|${f.region}|${f.isp}|${f.channel}|${f.variant}|${f.kind}|${f.rendition}|${f.drm}|${f.deviceClass}`;
-      let t = tierCache.get(key);
-      if (!t) {
-        t = compileTier(http, facts);
-        tierCache.set(key, t);
+    // A tier's effects depend only on which faults match its facts: the facts are turned into the
+    // set of matching faults one label at a time (bit sets, built level by level in the loops
+    // below), and each distinct set is compiled once.
+    const masks = new FactMasks(http);
+    const all = masks.all;
+    const at = masks.of.bind(masks);
+    // Every context's channel, variant, device class, rendition and kind: shared by the three tiers.
+    const nCommon = d.channels.length * 2 * d.devices.length * d.rungs * KINDS.length;
+    const common: Uint32Array[] = new Array(nCommon);
+    for (let ch = 0; ch < d.channels.length; ch++) {
+      const ladder = d.ladders[ch]!;
+      const mCh = masks.and(all, at('channel', ladder.channel));
+      for (let v = 0; v < 2; v++) {
+        const mV = masks.and(mCh, at('variant', VARIANTS[v]!));
+        for (let dev = 0; dev < d.devices.length; dev++) {
+          const mDev = masks.and(mV, at('deviceClass', d.devices[dev]!));
+          for (let r = 0; r < d.rungs; r++) {
+            const rendition = ladder.video[Math.min(r, ladder.video.length - 1)]!.id;
+            const mR = masks.and(mDev, at('rendition', rendition));
+            for (let kind = 0; kind < KINDS.length; kind++)
+              common[(((ch * 2 + v) * d.devices.length + dev) * d.rungs + r) * KINDS.length + kind] =
+                masks.and(mR, at('kind', KINDS[kind]!));
+          }
+        }
       }
-      return t;
-    };
+    }
+    const none = (m: Uint32Array, ...keys: (keyof RequestFacts)[]) =>
+      keys.reduce((acc, key) => masks.and(acc, at(key, undefined)), m);
+    const edgeBase = none(at('component', 'edge'), 'drm');
+    const shieldBase = none(at('component', 'shield'), 'drm');
+    const originBase = none(at('component', originComponent), 'cdn', 'pop', 'region', 'isp', 'drm');
+    const R = this.routes;
     for (let c = 0; c < d.cdns.length; c++) {
       const cdn = d.cdns[c]!;
+      const eC = masks.and(edgeBase, at('cdn', cdn));
+      const sC = masks.and(shieldBase, at('cdn', cdn));
       for (let p = 0; p < d.pops.length; p++) {
         const pop = d.pops[p]!;
         const region = d.regions[d.popRegion[p]!]!;
+        const eP = masks.and(masks.and(eC, at('pop', pop)), at('region', region));
+        const sP = masks.and(masks.and(sC, at('pop', `shield-${region}`)), at('region', region));
         for (let i = 0; i < d.isps.length; i++) {
           if (d.ispRegion[i] !== d.popRegion[p]) continue;
           const isp = d.isps[i]!;
+          const eI = masks.and(eP, at('isp', isp));
+          const sI = masks.and(sP, at('isp', isp));
           const ve = link(`viewer.${cdn}.${pop}.${isp}`);
           const es = link(`edge.${cdn}.${pop}`);
           const so = link(`shield.${cdn}.${region}.${origin === 'backup' ? 'backup' : 'origin'}`);
+          const linksClean = isCleanLink(ve) && isCleanLink(es) && isCleanLink(so);
+          let x = 0;
           for (let ch = 0; ch < d.channels.length; ch++) {
-            const ladder = d.ladders[ch]!;
-            const channel = ladder.channel;
             for (let v = 0; v < 2; v++) {
-              const variant = VARIANTS[v]!;
               for (let dev = 0; dev < d.devices.length; dev++) {
-                const deviceClass = d.devices[dev]!;
                 for (let r = 0; r < d.rungs; r++) {
-                  const rendition = ladder.video[Math.min(r, ladder.video.length - 1)]!.id;
                   for (let kind = 0; kind < KINDS.length; kind++) {
-                    const kindName = KINDS[kind] as ObjectKind;
-                    const common = { channel, variant, kind: kindName, rendition, deviceClass };
-                    const e = tier({ component: 'edge', cdn, pop, region, isp, ...common });
-                    const s = tier({
-                      component: 'shield',
-                      cdn,
-                      pop: `shield-${region}`,
-                      region,
-                      isp,
-                      ...common,
-                    });
-                    const o = tier({ component: originComponent, ...common });
-                    const row = d.route(c, p, i, ch, v, dev, r, kind) * ROW;
+                    const cm = common[x++]!;
                     const manifest = kind === KIND_MANIFEST;
+                    const e = masks.tier(eI, cm, manifest);
+                    const s = masks.tier(sI, cm, manifest);
+                    const o = masks.tier(originBase, cm, manifest);
+                    const route = d.route(c, p, i, ch, v, dev, r, kind);
+                    const row = route * ROW;
                     const baseEdge = manifest ? k.edgeMissManifest : k.edgeMissSegment;
                     const baseShield = manifest ? k.shieldMissManifest : k.shieldMissSegment;
                     // A malformed Cache-Control from upstream leaves the caches below unable to store.
@@ -171,7 +196,6 @@ export class FaultModel {
                         : baseEdge + (1 - baseEdge) * e[T_FORCE_MISS]!;
                     const shieldMiss =
                       originDead || o[T_CC_BAD]! > 0 ? 1 : baseShield + (1 - baseShield) * s[T_FORCE_MISS]!;
-                    const R = this.routes;
                     R[row + R_EDGE_MISS] = edgeMiss;
                     R[row + R_SHIELD_MISS] = shieldMiss;
                     R[row + R_ORIGIN] = originIdx;
@@ -182,14 +206,13 @@ export class FaultModel {
                     R.set(es, row + R_ES);
                     R.set(so, row + R_SO);
                     R[row + R_CLEAN] =
-                      isCleanTier(e) &&
-                      isCleanTier(s) &&
-                      isCleanTier(o) &&
-                      isCleanLink(ve) &&
-                      isCleanLink(es) &&
-                      isCleanLink(so)
-                        ? 1
-                        : 0;
+                      linksClean && isCleanTier(e) && isCleanTier(s) && isCleanTier(o) ? 1 : 0;
+                    // The fields every request reads, side by side (one cache line for a context's kinds).
+                    const h = route * HOT;
+                    this.hot[h + R_CLEAN] = R[row + R_CLEAN]!;
+                    this.hot[h + R_EDGE_MISS] = edgeMiss;
+                    this.hot[h + R_SHIELD_MISS] = shieldMiss;
+                    this.hot[h + R_ORIGIN] = originIdx;
                   }
                 }
               }
@@ -200,7 +223,7 @@ export class FaultModel {
     }
     for (let m = 0; m < d.drmLabels.length; m++) {
       this.licence.set(
-        tier({ component: 'licence', kind: 'licence', drm: d.drmLabels[m]! }),
+        masks.factsTier({ component: 'licence', kind: 'licence', drm: d.drmLabels[m]! }),
         m * SROW + S_TIER,
       );
       this.licence.set(link('viewer.licence'), m * SROW + S_LINK);
@@ -212,7 +235,7 @@ export class FaultModel {
           for (let dev = 0; dev < d.devices.length; dev++) {
             const row = this.entryRow(i, ch, v, dev) * SROW;
             this.entry.set(
-              tier({
+              masks.factsTier({
                 component: 'entry',
                 region,
                 isp: d.isps[i]!,
@@ -230,7 +253,7 @@ export class FaultModel {
     }
     for (let r = 0; r < d.regions.length; r++) {
       this.steering.set(
-        tier({ component: 'steering', kind: 'steering', region: d.regions[r]! }),
+        masks.factsTier({ component: 'steering', kind: 'steering', region: d.regions[r]! }),
         r * SROW + S_TIER,
       );
       this.steering.set(link('viewer.steering'), r * SROW + S_LINK);
@@ -243,28 +266,56 @@ export class FaultModel {
    * Returns its duration, ms, and sets `outcome`/`status`/`edgeHit`.
    */
   cdnRequest(route: number, bytes: number, downBps: number, objects: number, weight: number): number {
+    // Small enough for the JIT to inline where it is called (no boxed numbers across the call on
+    // the usual, fault-free path).
+    return this.hot[route * HOT + R_CLEAN] === 1
+      ? this.cleanRequest(route, bytes, downBps, objects, weight)
+      : this.faultedRequest(route, bytes, downBps, objects, weight);
+  }
+
+  /** cdnRequest on a context no fault touches. */
+  private cleanRequest(
+    route: number,
+    bytes: number,
+    downBps: number,
+    objects: number,
+    weight: number,
+  ): number {
+    const R = this.hot;
+    const o = route * HOT;
+    const k = this.k;
+    const rnd = this.rnd;
+    this.outcome = OK;
+    this.edgeHit = true;
+    let t = k.rttViewerEdgeMs;
+    if (rnd() < R[o + R_EDGE_MISS]!) {
+      this.edgeHit = false;
+      let parent = k.rttEdgeShieldMs;
+      if (rnd() < R[o + R_SHIELD_MISS]!) {
+        const q = this.origins[R[o + R_ORIGIN]!]!;
+        q.arrive(weight * objects);
+        parent += k.rttShieldOriginMs + q.waitMs();
+      }
+      if (parent > k.parentTimeoutMs) return this.fail(STATUS, 504, t + k.parentTimeoutMs);
+      t += parent;
+    }
+    return t + (bytes * 8000) / downBps;
+  }
+
+  /** cdnRequest on a context some fault touches. */
+  private faultedRequest(
+    route: number,
+    bytes: number,
+    downBps: number,
+    objects: number,
+    weight: number,
+  ): number {
     const R = this.routes;
     const o = route * ROW;
     const k = this.k;
     const rnd = this.rnd;
     this.outcome = OK;
     this.edgeHit = true;
-    if (R[o + R_CLEAN] === 1) {
-      // Fast path: no fault touches this context.
-      let t = k.rttViewerEdgeMs;
-      if (rnd() < R[o + R_EDGE_MISS]!) {
-        this.edgeHit = false;
-        let parent = k.rttEdgeShieldMs;
-        if (rnd() < R[o + R_SHIELD_MISS]!) {
-          const q = this.origins[R[o + R_ORIGIN]!]!;
-          q.arrive(weight * objects);
-          parent += k.rttShieldOriginMs + q.waitMs();
-        }
-        if (parent > k.parentTimeoutMs) return this.fail(STATUS, 504, t + k.parentTimeoutMs);
-        t += parent;
-      }
-      return t + (bytes * 8000) / downBps;
-    }
     // Viewer to edge.
     const ve = o + R_VE;
     let t = k.rttViewerEdgeMs;
@@ -345,18 +396,18 @@ export class FaultModel {
 
   /** True when no HTTP effect or toxic touches this request context (cache misses aside). */
   isClean(route: number): boolean {
-    return this.routes[route * ROW + R_CLEAN] === 1;
+    return this.hot[route * HOT + R_CLEAN] === 1;
   }
 
   /** Share of this context's requests that reach an origin (edge miss x shield miss). */
   originShare(route: number): number {
-    const o = route * ROW;
-    return this.routes[o + R_EDGE_MISS]! * this.routes[o + R_SHIELD_MISS]!;
+    const h = route * HOT;
+    return this.hot[h + R_EDGE_MISS]! * this.hot[h + R_SHIELD_MISS]!;
   }
 
   /** The origin (0 primary, 1 backup) this context's shield pulls from. */
   originOf(route: number): number {
-    return this.routes[route * ROW + R_ORIGIN]!;
+    return this.hot[route * HOT + R_ORIGIN]!;
   }
 
   private serviceRequest(table: Float64Array, o: number, serviceMs: number): number {
@@ -398,15 +449,101 @@ function linkFailure(a: Float64Array, o: number, rnd: () => number, cap: number)
   return -1;
 }
 
-/** One tier's effects for requests with these facts, combined like FaultRegistry.decide. */
-function compileTier(faults: HttpFault[], facts: RequestFacts): Float64Array {
+/** Every label a request can carry (`RequestFacts`). */
+const FACT_KEYS = [
+  'component',
+  'cdn',
+  'pop',
+  'region',
+  'isp',
+  'channel',
+  'variant',
+  'kind',
+  'rendition',
+  'drm',
+  'deviceClass',
+] as const satisfies readonly (keyof RequestFacts)[];
+
+/**
+ * Which of a list of HTTP faults match a request, one label at a time: a fault matches when every
+ * key of its match does (the registry's `matches`, applied to each key on its own), so the set of
+ * faults matching a request is the intersection of the sets matching each of its labels. Sets are
+ * bit sets of `words` 32-bit words; the tier of each distinct set (and kind) is compiled once.
+ */
+class FactMasks {
+  readonly words: number;
+  /** Every fault whose match uses only request labels (any other key never matches). */
+  readonly all: Uint32Array;
+  private readonly memo = new Map<string, Uint32Array>();
+  private readonly tiers = new Map<number | string, Float64Array>();
+
+  constructor(private readonly faults: HttpFault[]) {
+    this.words = Math.max(1, Math.ceil(faults.length / 32));
+    this.all = new Uint32Array(this.words);
+    faults.forEach((f, j) => {
+      const known = Object.entries(f.match).every(
+        ([key, want]) => want === undefined || (FACT_KEYS as readonly string[]).includes(key),
+      );
+      if (known) this.all[j >>> 5]! |= 1 << (j & 31);
+    });
+  }
+
+  /** The faults whose condition on `key` holds for a request whose `key` label is `value`. */
+  of(key: keyof RequestFacts, value: string | undefined): Uint32Array {
+    const memoKey = value === undefined ? key : `${key}=${value}`;
+    let m = this.memo.get(memoKey);
+    if (!m) {
+      m = new Uint32Array(this.words);
+      // One label only: `matches` reads just the keys of the match it is given.
+      const facts = (value === undefined ? {} : { [key]: value }) as unknown as RequestFacts;
+      for (let j = 0; j < this.faults.length; j++) {
+        const want = this.faults[j]!.match[key];
+        if (matches({ [key]: want }, facts)) m[j >>> 5]! |= 1 << (j & 31);
+      }
+      this.memo.set(memoKey, m);
+    }
+    return m;
+  }
+
+  and(a: Uint32Array, b: Uint32Array): Uint32Array {
+    const out = new Uint32Array(this.words);
+    for (let w = 0; w < this.words; w++) out[w] = a[w]! & b[w]!;
+    return out;
+  }
+
+  /** The tier of the faults in a ∩ b (a manifest request, or not). */
+  tier(a: Uint32Array, b: Uint32Array, manifest: boolean): Float64Array {
+    let key: number | string;
+    if (this.words === 1) key = ((a[0]! & b[0]!) >>> 0) * 2 + (manifest ? 1 : 0);
+    else {
+      key = manifest ? 'm' : 'o';
+      for (let w = 0; w < this.words; w++) key += `,${(a[w]! & b[w]!) >>> 0}`;
+    }
+    let t = this.tiers.get(key);
+    if (!t) {
+      const hit = this.faults.filter((_, j) => (((a[j >>> 5]! & b[j >>> 5]!) >>> (j & 31)) & 1) === 1);
+      t = compileTier(hit, manifest);
+      this.tiers.set(key, t);
+    }
+    return t;
+  }
+
+  /** The tier of a request with these facts. */
+  factsTier(facts: RequestFacts): Float64Array {
+    let m = this.all;
+    for (const key of FACT_KEYS) m = this.and(m, this.of(key, facts[key]));
+    return this.tier(m, m, facts.kind === 'manifest');
+  }
+}
+
+/** One tier's effects from the faults that match its requests, combined like FaultRegistry.decide. */
+function compileTier(faults: HttpFault[], manifest: boolean): Float64Array {
   const t = new Float64Array(TIER);
   let statusMiss = 1;
   let hangMiss = 1;
   let malMiss = 1;
   let forceMiss = 1;
   for (const f of faults) {
-    if (!matches(f.match, facts)) continue;
     switch (f.type) {
       case 'http-status':
         // The first status fault that hits wins; several combine into "any of them hits".
@@ -422,7 +559,7 @@ function compileTier(faults: HttpFault[], facts: RequestFacts): Float64Array {
         hangMiss *= 1 - f.share;
         break;
       case 'manifest-malformed':
-        if (facts.kind === 'manifest') malMiss *= 1 - f.share;
+        if (manifest) malMiss *= 1 - f.share;
         break;
       case 'cache-force-miss':
         forceMiss *= 1 - f.share;

@@ -15,6 +15,9 @@ export class OriginQueue {
   private arrivals = 0;
   /** Pulls that arrived in the last completed step, per second (for observability). */
   lastDemandPerS = 0;
+  /** waitMs() for the backlog `waitFor`. */
+  private wait = 0;
+  private waitFor = Number.NaN;
 
   constructor(
     concurrency: number,
@@ -32,8 +35,15 @@ export class OriginQueue {
 
   /** Time a pull issued now spends at the origin (queueing + service), ms. */
   waitMs(): number {
-    if (this.capacityPerS === Number.POSITIVE_INFINITY) return this.serviceMs;
-    return this.serviceMs + (this.backlog / this.capacityPerS) * 1000;
+    // The backlog only moves in step(): the wait is worked out there (and here on first use).
+    if (this.waitFor !== this.backlog) {
+      this.waitFor = this.backlog;
+      this.wait =
+        this.capacityPerS === Number.POSITIVE_INFINITY
+          ? this.serviceMs
+          : this.serviceMs + (this.backlog / this.capacityPerS) * 1000;
+    }
+    return this.wait;
   }
 
   /** Utilisation of the last step (demand / capacity). */

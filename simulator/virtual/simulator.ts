@@ -15,7 +15,6 @@
  * fatal error) a new viewer with the same region/ISP/device/player/channel takes it after a gap.
  */
 import type { Clock, TimerHandle } from '../../core/clock.ts';
-import { createRng, type Rng } from '../../core/rng.ts';
 import {
   defaultPriority,
   resolveTopology,
@@ -23,10 +22,11 @@ import {
   type Topology,
   type TopologyInput,
 } from '../../origin-stub/topology.ts';
-import type { PlayerErrorInfo } from '../../player-harness/events.ts';
+import type { PlayerErrorInfo, SessionLabels } from '../../player-harness/events.ts';
 import { type DeepPartial, type ModelConstants, type PlayerModel, withConstants } from './constants.ts';
 import { Dims, KIND_INIT, KIND_MANIFEST, KIND_SEGMENT, VARIANTS } from './dims.ts';
 import { EventEmitter, type SessionSink } from './emitter.ts';
+import { fastRng } from './fast-rng.ts';
 import { FaultModel, HANG, MALFORMED, OK, STATUS } from './fault-model.ts';
 import { type ChannelLadder, loadLadders } from './media.ts';
 import { OriginQueue } from './origin-queue.ts';
@@ -119,7 +119,6 @@ export class PopulationSimulator {
   readonly dims: Dims;
   readonly origins: [OriginQueue, OriginQueue];
   private readonly clock: Clock;
-  private readonly rng: Rng;
   private readonly rnd: () => number;
   private readonly model: FaultModel;
   private readonly emitter: EventEmitter;
@@ -228,6 +227,16 @@ export class PopulationSimulator {
   private readonly congestion: Float64Array;
   private readonly load: Float64Array;
   private readonly impairmentPerMs: number;
+  /** Shared label objects (labelsOf), and the player versions sessions were started with. */
+  private readonly labelObjects = new Map<number, SessionLabels>();
+  private readonly versionIds = new Map<string, number>();
+  private readonly versions: string[] = [];
+  private readonly version: Int32Array;
+  // Per channel x rendition (dims.rungs per channel): peak video bit rate, bytes of a segment
+  // (mean video + audio); per channel: the top rendition.
+  private readonly videoBps: Float64Array;
+  private readonly segBytes: Float64Array;
+  private readonly topRung: Int32Array;
 
   constructor(opts: SimulatorOptions) {
     this.clock = opts.clock;
@@ -241,8 +250,8 @@ export class PopulationSimulator {
     this.constants = withConstants(opts.constants);
     const k = this.constants;
     this.dims = new Dims(this.topology, this.ladders);
-    this.rng = createRng(`virtual-population|${opts.seed}`);
-    this.rnd = this.rng.next;
+    // The stream of createRng(`virtual-population|${seed}`), allocation-free (fast-rng.ts).
+    this.rnd = fastRng(`virtual-population|${opts.seed}`);
     this.stack = opts.stack ?? new VirtualStack(this.clock, this.topology, opts.seed);
     const scale = this.population.viewers / k.originReferenceViewers;
     const o = this.topology.origin;
@@ -272,6 +281,7 @@ export class PopulationSimulator {
     this.downBps = new Float64Array(n);
     this.reloadPhase = new Float64Array(n);
     this.serial = new Int32Array(n);
+    this.version = new Int32Array(n);
     this.phase = new Uint8Array(n);
     this.pop = new Uint8Array(n);
     this.cdn = new Uint8Array(n);
@@ -333,6 +343,17 @@ export class PopulationSimulator {
     this.cvQuiet = new Uint8Array(cv);
     this.congestion = new Float64Array(this.dims.cdns.length * this.dims.regions.length).fill(1);
     this.load = new Float64Array(this.dims.cdns.length * this.dims.regions.length);
+    const rungs = this.dims.rungs;
+    this.videoBps = new Float64Array(this.ladders.length * rungs);
+    this.segBytes = new Float64Array(this.ladders.length * rungs);
+    this.topRung = new Int32Array(this.ladders.length);
+    this.ladders.forEach((l, ch) => {
+      this.topRung[ch] = l.video.length - 1;
+      l.video.forEach((r, k) => {
+        this.videoBps[ch * rungs + k] = r.bandwidth;
+        this.segBytes[ch * rungs + k] = ((r.averageBandwidth + l.audioBps) * this.segS) / 8;
+      });
+    });
     this.assignViewers();
   }
 
@@ -497,7 +518,8 @@ export class PopulationSimulator {
       this.wake[i] = Math.min(this.wake[i]!, t);
       // Sessions pick up a steering change at their next steering reload (every TTL).
       if (this.phase[i] !== STARTING) this.nextSteer[i] = this.nextReload(i, t);
-      else if (this.startHang[i] === 1) this.replanHungStartup(i, t);
+      else if (this.startHang[i] === 1 || (this.failAt[i]! > t && this.failAt[i]! < Number.POSITIVE_INFINITY))
+        this.replanHungStartup(i, t);
     }
   }
 
@@ -589,7 +611,12 @@ export class PopulationSimulator {
         nextDl = this.availability(i, cv, t, pl);
         if (nextDl < tEnd) {
           this.startFetch(i, cv, Math.max(nextDl, t), pl);
-          continue;
+          // A lost segment is skipped without a request: look again.
+          if (this.dl[i] === IDLE) continue;
+          // The request is in flight: go on as the next pass of the loop would (phase, player and
+          // channel are as they were), counting that pass.
+          if (++guard >= 256) break;
+          nextDl = this.dlAt[i]!;
         }
       } else nextDl = this.dlAt[i]!;
       const drift = this.driftS[cv]!;
@@ -688,7 +715,7 @@ export class PopulationSimulator {
   private playFor(i: number, s: number): void {
     this.buffer[i] = this.buffer[i]! - s;
     this.hbMedia[i] = this.hbMedia[i]! + s;
-    this.hbBits[i] = this.hbBits[i]! + s * this.ladders[this.channel[i]!]!.video[this.rung[i]!]!.bandwidth;
+    this.hbBits[i] = this.hbBits[i]! + s * this.videoBps[this.channel[i]! * this.dims.rungs + this.rung[i]!]!;
     if (this.holeIn[i]! >= 0) this.holeIn[i] = this.holeIn[i]! - s;
   }
 
@@ -713,10 +740,7 @@ export class PopulationSimulator {
 
   /** Media played and bits played since the last heartbeat (as the harness's viewer page reports). */
   private emitHeartbeat(i: number, t: number): void {
-    this.emitter.emit(i, 'heartbeat', t, {
-      mediaSeconds: Math.round(this.hbMedia[i]! * 1000) / 1000,
-      bitsPlayed: Math.round(this.hbBits[i]!),
-    });
+    this.emitter.heartbeat(i, t, Math.round(this.hbMedia[i]! * 1000) / 1000, Math.round(this.hbBits[i]!));
     this.hbMedia[i] = 0;
     this.hbBits[i] = 0;
   }
@@ -746,19 +770,14 @@ export class PopulationSimulator {
     this.cdn[i] = this.desiredPathway(i, t);
     const pl = this.players[this.player[i]!]!;
     const playerVersion = this.playerVersions[this.player[i]!] ?? pl.version;
-    const v = this.variant[i]!;
-    this.emitter.begin(i, sid, {
-      region: regionName,
-      isp: d.isps[this.isp[i]!]!,
-      device: d.devices[this.device[i]!]!,
-      player: pl.id,
-      playerVersion,
-      channel: d.channels[this.channel[i]!]!,
-      variant: VARIANTS[v]!,
-      drm: v === 1 ? d.drm[this.device[i]!]! : 'none',
-      cdn: d.cdns[this.cdn[i]!]!,
-      pop: d.pops[this.pop[i]!]!,
-    });
+    let version = this.versionIds.get(playerVersion);
+    if (version === undefined) {
+      version = this.versions.length;
+      this.versionIds.set(playerVersion, version);
+      this.versions.push(playerVersion);
+    }
+    this.version[i] = version;
+    this.emitter.begin(i, sid, this.labelsOf(i));
     this.phase[i] = STARTING;
     this.requestT[i] = t;
     this.patienceAt[i] = t + this.lognormal(p.patienceMedianMs, k.patienceSigma);
@@ -1017,12 +1036,8 @@ export class PopulationSimulator {
   private maybeCruise(i: number, t: number, cv: number, pl: PlayerModel): void {
     if (this.dl[i] !== IDLE || this.holeIn[i]! >= 0 || this.impUntil[i]! > t || this.cvQuiet[cv] !== 1)
       return;
-    if (this.adBroken[this.device[i]!] || this.rung[i] !== this.ladders[this.channel[i]!]!.video.length - 1)
-      return;
-    const seg = this.route(i, K_SEGMENT);
-    const man = this.route(i, K_MANIFEST);
+    if (this.adBroken[this.device[i]!] || this.rung[i] !== this.topRung[this.channel[i]!]) return;
     const m = this.model;
-    if (!m.isClean(seg) || !m.isClean(man)) return;
     const S = this.segS;
     const latency = (t - this.ast) / 1000 - (this.nextSeg[i]! * S - this.buffer[i]!);
     const c = Math.max(this.segMs + this.reloadPhase[i]!, (latency - pl.maxBufferS) * 1000) + CRUISE_FETCH_MS;
@@ -1032,8 +1047,14 @@ export class PopulationSimulator {
     const k = this.constants;
     const legMs = k.rttViewerEdgeMs + k.rttEdgeShieldMs + k.rttShieldOriginMs;
     const limit = ((lowest - CRUISE_MARGIN_S) * 1000) / 2 - legMs;
-    const origin = m.originOf(seg);
+    // Every route pulls from the origin the shields use (the checks here have no side effects, so
+    // their order is free: the origin first, as it is what stops most sessions during an incident).
+    const origin = m.originIdx;
     if (!(this.origins[origin]!.waitMs() < limit)) return;
+    // Routes differ by kind only in the last place (Dims.route).
+    const man = this.route(i, K_MANIFEST);
+    const seg = man - K_MANIFEST + K_SEGMENT;
+    if (!m.isClean(seg) || !m.isClean(man)) return;
     this.cruise[i] = 1;
     this.cruiseFrom[i] = t;
     this.cruiseL[i] = latency;
@@ -1051,7 +1072,7 @@ export class PopulationSimulator {
     const s = (T - this.cruiseFrom[i]!) / 1000;
     this.cruiseFrom[i] = T;
     this.hbMedia[i] = this.hbMedia[i]! + s;
-    this.hbBits[i] = this.hbBits[i]! + s * this.ladders[this.channel[i]!]!.video[this.rung[i]!]!.bandwidth;
+    this.hbBits[i] = this.hbBits[i]! + s * this.videoBps[this.channel[i]! * this.dims.rungs + this.rung[i]!]!;
   }
 
   /** Rebuilds the exact state of a cruising session at T and returns it to full simulation. */
@@ -1314,13 +1335,16 @@ export class PopulationSimulator {
   }
 
   private chooseRung(i: number, pl: PlayerModel, cur: number): number {
-    const video = this.ladders[this.channel[i]!]!.video;
+    const ch = this.channel[i]!;
+    const bps = this.videoBps;
+    const o = ch * this.dims.rungs;
+    const top = this.topRung[ch]!;
     const est = this.estimate[i]!;
     let best = 0;
-    for (let r = 0; r < video.length; r++) {
+    for (let r = 0; r <= top; r++) {
       // Going up needs more headroom than staying (hls.js abrBandWidthUpFactor, Shaka upgrade target).
       const factor = r > cur && cur >= 0 ? pl.abrUpFactor : pl.abrDownFactor;
-      if (video[r]!.bandwidth <= est * factor) best = r;
+      if (bps[o + r]! <= est * factor) best = r;
     }
     return best;
   }
@@ -1343,8 +1367,7 @@ export class PopulationSimulator {
   }
 
   private segmentBytes(i: number): number {
-    const l = this.ladders[this.channel[i]!]!;
-    return ((l.video[this.rung[i]!]!.averageBandwidth + l.audioBps) * this.segS) / 8;
+    return this.segBytes[this.channel[i]! * this.dims.rungs + this.rung[i]!]!;
   }
 
   private route(i: number, kind: number): number {
@@ -1358,6 +1381,47 @@ export class PopulationSimulator {
       this.rung[i]!,
       kind,
     );
+  }
+
+  /**
+   * The labels of the session in slot i (its seat, player version, CDN and POP now): one frozen
+   * object per distinct set, shared by every session that carries it (the metric engine keys its
+   * cell cache on the object).
+   */
+  private labelsOf(i: number): SessionLabels {
+    const d = this.dims;
+    const v = this.variant[i]!;
+    const key =
+      (((((((this.version[i]! * d.regions.length + this.region[i]!) * d.isps.length + this.isp[i]!) *
+        d.devices.length +
+        this.device[i]!) *
+        2 +
+        this.player[i]!) *
+        d.channels.length +
+        this.channel[i]!) *
+        2 +
+        v) *
+        d.cdns.length +
+        this.cdn[i]!) *
+        d.pops.length +
+      this.pop[i]!;
+    let labels = this.labelObjects.get(key);
+    if (!labels) {
+      labels = Object.freeze({
+        region: d.regions[this.region[i]!]!,
+        isp: d.isps[this.isp[i]!]!,
+        device: d.devices[this.device[i]!]!,
+        player: this.players[this.player[i]!]!.id,
+        playerVersion: this.versions[this.version[i]!]!,
+        channel: d.channels[this.channel[i]!]!,
+        variant: VARIANTS[v]!,
+        drm: v === 1 ? d.drm[this.device[i]!]! : 'none',
+        cdn: d.cdns[this.cdn[i]!]!,
+        pop: d.pops[this.pop[i]!]!,
+      });
+      this.labelObjects.set(key, labels);
+    }
+    return labels;
   }
 
   /** The pathway the steering answer puts this session on. */
@@ -1403,7 +1467,7 @@ export class PopulationSimulator {
     this.cdn[i] = to;
     this.addLoad(i, 1);
     // As the harness does: the event already carries the new pathway.
-    this.emitter.relabel(i, d.cdns[to]!, d.pops[this.pop[i]!]!);
+    this.emitter.relabel(i, this.labelsOf(i));
     this.emitter.emit(i, 'pathwayChange', t, { from, to: d.cdns[to]! });
   }
 }
