@@ -91,3 +91,15 @@ export function sessionJournalEvent(e: SessionEvent): JournalEvent {
     ...(e.data ? { data: e.data } : {}),
   };
 }
+
+/** The inverse of {@link sessionJournalEvent}: a journaled `session.*` line back as a session event. */
+export function sessionEventFromJournal(e: JournalEvent): SessionEvent {
+  return {
+    sid: String(e.sid),
+    type: e.type.slice('session.'.length),
+    t: e.t,
+    labels: e.labels,
+    weight: e.weight,
+    ...(e.data ? { data: e.data } : {}),
+  } as SessionEvent;
+}

@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { formatDuration } from '../core/duration.ts';
 import type { JournalEvent } from '../core/journal.ts';
-import type { SessionEvent } from '../player-harness/events.ts';
+import { sessionEventFromJournal } from '../player-harness/events.ts';
 import { MetricEngine } from '../player-harness/metrics/engine.ts';
 import type { LoadedScenario } from '../scenarios/load.ts';
 import { type Scenario, ScenarioSchema } from '../scenarios/schema.ts';
@@ -126,14 +126,7 @@ export function replayJournal(events: JournalEvent[], loaded: ReplayScenario, ru
   for (let at = startMs; at <= endMs; at += rules.evaluationInterval) {
     while (i < sessions.length && sessions[i]!.t <= at) {
       const e = sessions[i++]!;
-      engine.ingest({
-        sid: String(e.sid),
-        type: e.type.slice('session.'.length),
-        t: e.t,
-        labels: e.labels,
-        weight: e.weight,
-        ...(e.data ? { data: e.data } : {}),
-      } as SessionEvent);
+      engine.ingest(sessionEventFromJournal(e));
     }
     for (const t of evaluator.evaluate(source, at)) {
       let rec = [...alerts]

@@ -27,7 +27,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../core/journal.ts';
-import type { SessionEvent } from '../../player-harness/events.ts';
+import { sessionEventFromJournal } from '../../player-harness/events.ts';
 import { type LabelFilter, MetricEngine } from '../../player-harness/metrics/engine.ts';
 import { type LoadedScenario, loadScenario } from '../../scenarios/load.ts';
 import { loadRunbook } from '../../simulator/incident/runbook.ts';
@@ -95,14 +95,7 @@ function engineOf(events: JournalEvent[]): MetricEngine {
   const engine = new MetricEngine({ retentionMs: 70 * 60_000 });
   for (const e of events) {
     if (!e.type.startsWith('session.')) continue;
-    engine.ingest({
-      sid: String(e.sid),
-      type: e.type.slice('session.'.length),
-      t: e.t,
-      labels: e.labels,
-      weight: e.weight,
-      ...(e.data ? { data: e.data } : {}),
-    } as SessionEvent);
+    engine.ingest(sessionEventFromJournal(e));
   }
   return engine;
 }
