@@ -115,11 +115,15 @@ describe('POP fault and steering, both players', () => {
     );
     for (const sid of emea) {
       expect(movedAt.has(sid), `${sid} moved to cdn-b`).toBe(true);
-      // hls.js may already have failed over by itself; everyone else moves within TTL + segment (+ polling slack)
-      expect(
-        (movedAt.get(sid) ?? Number.POSITIVE_INFINITY) - steeredAt,
-        `${sid} move time`,
-      ).toBeLessThanOrEqual((TTL_S + SEGMENT_S) * 1000 + 1500);
+      // When the player itself switched (its pathwayChange event time, not when this test's polling
+      // noticed: on a loaded machine the polling lags by seconds). hls.js may already have failed
+      // over by itself; everyone else moves within TTL + one segment (+ 1 s for the request).
+      const session = d.harness.collector.engine.sessions().find((x) => x.sid === sid)!;
+      const switchedAt =
+        session.epochs.find((ep) => ep.labels.cdn === 'cdn-b')?.t ?? Number.POSITIVE_INFINITY;
+      expect(switchedAt - steeredAt, `${sid} move time`).toBeLessThanOrEqual(
+        (TTL_S + SEGMENT_S) * 1000 + 1000,
+      );
     }
     const states = await d.states();
     for (const s of states.filter((x) => !emea.includes(x.sid)))
