@@ -116,13 +116,15 @@ describe('POP fault and steering, both players', () => {
     for (const sid of emea) {
       expect(movedAt.has(sid), `${sid} moved to cdn-b`).toBe(true);
       // When the player itself switched (its pathwayChange event time, not when this test's polling
-      // noticed: on a loaded machine the polling lags by seconds). hls.js may already have failed
-      // over by itself; everyone else moves within TTL + one segment (+ 1 s for the request).
+      // noticed). hls.js may already have failed over by itself; everyone else moves at its next
+      // steering reload and segment request: TTL + one segment, plus up to 3 s for a browser whose
+      // timers run late on a loaded 2-core machine (measured: 4-6 s). A player that ignored the
+      // steer would only leave through hls.js's own pathway penalty, ~13 s into the outage.
       const session = d.harness.collector.engine.sessions().find((x) => x.sid === sid)!;
       const switchedAt =
         session.epochs.find((ep) => ep.labels.cdn === 'cdn-b')?.t ?? Number.POSITIVE_INFINITY;
       expect(switchedAt - steeredAt, `${sid} move time`).toBeLessThanOrEqual(
-        (TTL_S + SEGMENT_S) * 1000 + 1000,
+        (TTL_S + SEGMENT_S) * 1000 + 3000,
       );
     }
     const states = await d.states();
