@@ -7,6 +7,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { zodIssuesLine } from '../core/zod-message.ts';
 import { DASHBOARD_IDS, type DashboardId, type TrainerControl } from './api.ts';
 import { ConsoleInputError, type ConsoleSession } from './session.ts';
 
@@ -41,7 +42,7 @@ const TrainerBody = z.discriminatedUnion('op', [
 ]);
 
 function zodMessage(what: string, error: z.ZodError): string {
-  return `invalid ${what}: ${error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`;
+  return `invalid ${what}: ${zodIssuesLine(error, '(body)')}`;
 }
 
 function sameToken(given: string, expected: string): boolean {

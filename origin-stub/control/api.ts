@@ -17,6 +17,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
+import { zodIssuesLine } from '../../core/zod-message.ts';
 import { FaultInputError } from '../faults/registry.ts';
 import type { ManifestMonitor } from '../observability/manifest-monitor.ts';
 import type { StackObserver } from '../observability/state.ts';
@@ -38,7 +39,7 @@ const LeverBody = z.record(z.string(), z.string()).default({});
 function parseBody<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   const r = schema.safeParse(body ?? undefined);
   if (r.success) return r.data;
-  const detail = r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+  const detail = zodIssuesLine(r.error, '(body)');
   throw Object.assign(new Error(`invalid ${what}: ${detail}`), { statusCode: 400 });
 }
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Clock } from '../../core/clock.ts';
+import { zodIssuesLine } from '../../core/zod-message.ts';
 import type { FaultProxy } from '../../proxy/client.ts';
 import type { LinkInfo } from '../stack.ts';
 
@@ -132,9 +133,7 @@ export function planTcpFault(
 ): TcpFault {
   const parsed = TcpFaultSchema.safeParse(input);
   if (!parsed.success) {
-    throw new TcpFaultError(
-      `invalid TCP fault: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-    );
+    throw new TcpFaultError(`invalid TCP fault: ${zodIssuesLine(parsed.error)}`);
   }
   const spec = parsed.data;
   const id = spec.id ?? newId(spec.type);

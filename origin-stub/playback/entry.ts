@@ -12,6 +12,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../../core/clock.ts';
+import { zodIssuesLine } from '../../core/zod-message.ts';
 import { malformManifest } from '../faults/malform.ts';
 import type { FaultRegistry } from '../faults/registry.ts';
 import type { LiveChannel } from '../packager/channels.ts';
@@ -104,7 +105,7 @@ export class EntryPoint {
     );
     const r = this.schema.safeParse(own);
     if (r.success) return { viewer: r.data as Viewer };
-    return { error: r.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ') };
+    return { error: zodIssuesLine(r.error, 'query') };
   }
 
   /** The POP each CDN's request routing gives this viewer. */

@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../../core/clock.ts';
 import type { JournalSink } from '../../core/journal.ts';
+import { zodIssuesLine } from '../../core/zod-message.ts';
 import type { StackActuator } from '../actuator.ts';
 import { type Action, ActionSchema } from './actions.ts';
 
@@ -31,9 +32,7 @@ export class IncidentDesk {
   async act(input: unknown): Promise<Action & { t: number }> {
     const parsed = ActionSchema.safeParse(input);
     if (!parsed.success) {
-      throw new ActionError(
-        `invalid action: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(action)'}: ${i.message}`).join('; ')}`,
-      );
+      throw new ActionError(`invalid action: ${zodIssuesLine(parsed.error, '(action)')}`);
     }
     const action = parsed.data;
     const t = this.clock.now();

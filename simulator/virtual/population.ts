@@ -4,6 +4,7 @@
  * Validated with zod; `resolvePopulation` checks it against the topology and normalises the shares.
  */
 import { z } from 'zod';
+import { zodIssuesLine } from '../../core/zod-message.ts';
 import type { Topology } from '../../origin-stub/topology.ts';
 
 const share = z.number().min(0);
@@ -85,9 +86,7 @@ export class PopulationError extends Error {}
 export function resolvePopulation(input: PopulationSpec, topology: Topology, channels: string[]): Population {
   const parsed = PopulationSpecSchema.safeParse(input);
   if (!parsed.success) {
-    throw new PopulationError(
-      `invalid population: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-    );
+    throw new PopulationError(`invalid population: ${zodIssuesLine(parsed.error)}`);
   }
   const p = parsed.data;
   const known = (what: string, names: string[], allowed: string[]) => {
