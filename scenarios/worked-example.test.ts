@@ -21,7 +21,7 @@ let scripted: RunOutcome;
 const region = (e: JournalEvent, r: string) =>
   (e.slices as { region: Record<string, ImpactFigures> }).region[r]!;
 
-async function run(team: 'script' | 'bot') {
+async function run(team: 'script' | 'bot', journalSessions = false) {
   const loaded = await loadScenario(resolveScenarioPath('worked-example'));
   return runVirtual({
     loaded,
@@ -29,6 +29,7 @@ async function run(team: 'script' | 'bot') {
     rulesFile: DEFAULT_RULES,
     runbook: await loadRunbook(),
     team,
+    journalSessions,
   });
 }
 
@@ -101,5 +102,18 @@ describe('the worked example in virtual time', () => {
   it('is deterministic: the same scenario and seed give a byte-identical journal', async () => {
     const again = await run('script');
     expect(JSON.stringify(again.events)).toBe(JSON.stringify(scripted.events));
+  }, 120_000);
+
+  // Without session events in the journal the model leaves heartbeats out and the metric engine
+  // takes every session as alive until its end; with them, heartbeats flow and silent sessions
+  // would be dropped after 60 s. Nothing else may differ.
+  it('journals the same run when it also journals every session event (with heartbeats)', async () => {
+    const full = await run('script', true);
+    const sessionEvents = full.events.filter((e) => e.type.startsWith('session.'));
+    expect(sessionEvents.filter((e) => e.type === 'session.heartbeat').length).toBeGreaterThan(1_000_000);
+    expect(scripted.events.some((e) => e.type.startsWith('session.'))).toBe(false);
+    const rest = full.events.filter((e) => !e.type.startsWith('session.'));
+    expect(rest.length).toBe(scripted.events.length);
+    expect(JSON.stringify(rest)).toBe(JSON.stringify(scripted.events));
   }, 120_000);
 });

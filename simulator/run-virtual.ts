@@ -76,13 +76,21 @@ export async function runVirtual(o: VirtualRunOptions): Promise<RunOutcome> {
   };
   // The incremental aggregator: same definitions as MetricEngine (an equivalence test holds them
   // together), answers at evaluation ticks in O(cells) — what makes a 41-minute run take seconds.
-  const engine = new IncrementalQoe({ tickMs: o.rules.evaluationInterval });
+  // Heartbeats only prove a session alive, and a model session never falls silent: unless the
+  // session events are journaled (where a replay needs them), the model leaves them out and the
+  // engine is told no session goes silent. The figures are the same (a test holds them equal).
+  const heartbeats = o.journalSessions === true;
+  const engine = new IncrementalQoe({
+    tickMs: o.rules.evaluationInterval,
+    ...(heartbeats ? {} : { staleMs: Number.POSITIVE_INFINITY }),
+  });
   const { realViewers: _realOnly, ...population } = scenario.population;
   const sim = new PopulationSimulator({
     clock,
     seed: String(seed),
     population,
     topology: scenario.topology ?? {},
+    heartbeats,
     sink: (e) => {
       engine.ingest(e);
       if (o.journalSessions) journal.write(sessionJournalEvent(e));

@@ -60,6 +60,12 @@ export class EventEmitter {
   private counts0 = new Int32Array(1024);
   private sorted = new Float64Array(1024);
   total = 0;
+  /**
+   * Sort keys count microseconds from here (the simulator sets the start of its step), not from
+   * the batch's first event: events at nearly the same time (equal to the microsecond) keep their
+   * emission order whatever else the batch holds — with or without heartbeats, for one.
+   */
+  origin = 0;
 
   constructor(
     private readonly sink: SessionSink,
@@ -127,9 +133,9 @@ export class EventEmitter {
    * key, which keeps the emission order within a bucket, then an insertion sort of each bucket's
    * few keys. The native sort when the times spread too unevenly for that.
    */
-  private sortKeys(keys: Float64Array, n: number, maxUs: number): void {
-    const width = Math.max(1, Math.ceil((maxUs + 1) / n));
-    const nb = Math.floor(maxUs / width) + 1;
+  private sortKeys(keys: Float64Array, n: number, minUs: number, maxUs: number): void {
+    const width = Math.max(1, Math.ceil((maxUs - minUs + 1) / n));
+    const nb = Math.floor((maxUs - minUs) / width) + 1;
     if (nb > MAX_BUCKETS) {
       keys.sort();
       return;
@@ -139,7 +145,7 @@ export class EventEmitter {
     if (this.sorted.length < n) this.sorted = new Float64Array(Math.max(n, this.sorted.length * 2));
     const start = this.counts0;
     start.fill(0, 0, nb + 1);
-    const bucket = (k: number) => Math.floor(Math.floor(k / SEQ) / width);
+    const bucket = (k: number) => Math.floor((Math.floor(k / SEQ) - minUs) / width);
     for (let j = 0; j < n; j++) start[bucket(keys[j]!) + 1]!++;
     for (let x = 1; x <= nb; x++) start[x]! += start[x - 1]!;
     const out = this.sorted;
@@ -172,19 +178,22 @@ export class EventEmitter {
     this.batch = this.spare ?? new Batch();
     this.spare = undefined;
     const T = b.t;
-    let base = Number.POSITIVE_INFINITY;
-    for (let j = 0; j < n; j++) if (T[j]! < base) base = T[j]!;
-    // Sort keys: time (to the microsecond, from the step's first event) then emission order, packed
-    // into one float (exact below 2^53: ~1e9 us x 2^20 events).
+    const origin = this.origin;
+    // Sort keys: time (to the microsecond, from the origin) then emission order, packed into one
+    // float (exact below 2^53: ±2^35 us, 9 hours, x 2^17 events).
     if (b.keys.length < n) b.keys = new Float64Array(n * 2);
     const keys = b.keys.subarray(0, n);
-    let maxUs = 0;
+    let minUs = Number.POSITIVE_INFINITY;
+    let maxUs = Number.NEGATIVE_INFINITY;
     for (let j = 0; j < n; j++) {
-      const us = Math.round((T[j]! - base) * 1000);
+      const us = Math.round((T[j]! - origin) * 1000);
       keys[j] = us * SEQ + j;
       if (us > maxUs) maxUs = us;
+      if (us < minUs) minUs = us;
     }
-    this.sortKeys(keys, n, maxUs);
+    if (minUs <= -MAX_US || maxUs >= MAX_US)
+      throw new Error('EventEmitter: an event more than 9 hours from the step it was emitted in');
+    this.sortKeys(keys, n, minUs, maxUs);
     const counts = this.byType;
     let hb = 0;
     for (let x = 0; x < n; x++) {
@@ -224,8 +233,11 @@ export class EventEmitter {
 /** Most buckets of the flush's counting sort. */
 const MAX_BUCKETS = 1 << 16;
 
-/** Room for the emission order in a sort key (events per step stay far below). */
-const SEQ = 1 << 20;
+/** Room for the emission order in a sort key (a step flushes early when it has more events). */
+const SEQ = 1 << 17;
+
+/** Microseconds either side of the origin a sort key can hold exactly. */
+const MAX_US = 2 ** 35;
 
 /** Marks a heartbeat row (its figures are inline). */
 const HEARTBEAT: Data = Object.freeze({});

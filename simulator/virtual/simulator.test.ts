@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { resolveTopology } from '../../origin-stub/topology.ts';
 import type { SessionEvent } from '../../player-harness/events.ts';
 import { min, T0, trial } from './test-support.ts';
 
@@ -270,5 +271,155 @@ describe('determinism', () => {
     expect(a.events).toBeGreaterThan(1000);
     expect(b.hash).toBe(a.hash);
     expect(c.hash).not.toBe(a.hash);
+  });
+});
+
+describe('stack changes and heartbeats', () => {
+  /** Hash of the events other than heartbeats, and how many heartbeats there were. */
+  async function run(o: {
+    heartbeats?: boolean;
+    actions?: Parameters<typeof trial>[0]['actions'];
+    onEvent?: (e: SessionEvent) => void;
+  }): Promise<{ hash: string; events: number; heartbeats: number }> {
+    const h = createHash('sha256');
+    let events = 0;
+    let heartbeats = 0;
+    await trial({
+      sessions: 2000,
+      minutes: 6,
+      ...(o.heartbeats === undefined ? {} : { heartbeats: o.heartbeats }),
+      actions: o.actions ?? [],
+      onEvent: (e) => {
+        o.onEvent?.(e);
+        if (e.type === 'heartbeat') {
+          heartbeats++;
+          return;
+        }
+        events++;
+        h.update(JSON.stringify(e));
+      },
+    });
+    return { hash: h.digest('hex'), events, heartbeats };
+  }
+
+  // A POP outage (hls.js fails over and penalises cdn-a), a latency ramp on an ISP, a steer and a
+  // growing A/V drift: sessions leave and re-enter cruise, stall, retry and switch pathway.
+  const busy: Parameters<typeof trial>[0]['actions'] = [
+    {
+      atMs: min(2),
+      run: (s) =>
+        s.addHttpFault({ id: 'ams', type: 'http-status', status: 503, share: 1, match: { pop: 'ams' } }),
+    },
+    { atMs: min(2) + 40_000, run: (s) => s.removeHttpFault('ams') },
+    ...[1, 2, 3, 4].map((k) => ({
+      atMs: min(3) + k * 5_000,
+      run: (s: import('./virtual-stack.ts').VirtualStack) =>
+        s.addTcpFault({
+          id: `lat${k}`,
+          type: 'latency',
+          match: { link: 'viewer-edge', isp: 'na-cable' },
+          attributes: { latency: 400 * k, jitter: 200 },
+        }),
+    })),
+    { atMs: min(4), run: (s) => s.pullLever('steer', { region: 'na', cdn: 'cdn-b' }) },
+    // A/V drift that grows every second (the packager's known-bad 3.5.0).
+    { atMs: min(1), run: (s) => s.deploy('packager', '3.5.0') },
+  ];
+
+  it('heartbeats change no other event: a run without them is the same run', async () => {
+    const withHb = await run({ actions: busy });
+    const without = await run({ actions: busy, heartbeats: false });
+    expect(withHb.events).toBeGreaterThan(3000);
+    expect(withHb.heartbeats).toBeGreaterThan(10_000);
+    expect(without.heartbeats).toBe(0);
+    expect(without.events).toBe(withHb.events);
+    expect(without.hash).toBe(withHb.hash);
+  });
+
+  it('a stack change that reaches no session changes no event', async () => {
+    const plain = await run({ heartbeats: false });
+    const nowhere = await run({
+      heartbeats: false,
+      actions: [
+        {
+          atMs: min(2),
+          run: (s) =>
+            s.addHttpFault({
+              id: 'x',
+              type: 'http-status',
+              status: 503,
+              share: 1,
+              match: { pop: 'nowhere' },
+            }),
+        },
+        { atMs: min(3), run: (s) => s.removeHttpFault('x') },
+      ],
+    });
+    expect(nowhere.hash).toBe(plain.hash);
+  });
+
+  it('a steer moves every session of the region within one steering TTL, heartbeats or not', async () => {
+    for (const heartbeats of [true, false]) {
+      const moved = new Map<string, number>();
+      const onCdnA = new Set<string>();
+      await run({
+        heartbeats,
+        actions: [{ atMs: min(3), run: (s) => s.pullLever('steer', { region: 'emea', cdn: 'cdn-b' }) }],
+        onEvent: (e) => {
+          if (e.labels.region !== 'emea') return;
+          if (e.type === 'pathwayChange' && e.t >= T0 + min(3)) moved.set(e.sid, e.t - (T0 + min(3)));
+          else if (e.type === 'playbackExit' || e.type === 'playbackFail') onCdnA.delete(e.sid);
+          else if (e.t < T0 + min(3) && e.labels.cdn === 'cdn-a') onCdnA.add(e.sid);
+        },
+      });
+      expect(onCdnA.size).toBeGreaterThan(300);
+      // Each moves at its own next steering reload: within the TTL (plus a step).
+      const ttlMs = resolveTopology({}).steeringTtlSeconds * 1000;
+      const late = [...onCdnA].filter(
+        (sid) => !((moved.get(sid) ?? Number.POSITIVE_INFINITY) <= ttlMs + 1000),
+      );
+      expect(late.length).toBeLessThanOrEqual(onCdnA.size * 0.02);
+    }
+  });
+});
+
+describe('pathway penalties', () => {
+  it('hls.js returns to the preferred pathway at the first reload after its penalty, whatever reloads came between', async () => {
+    const failedOver = new Set<string>();
+    const cdnOf = new Map<string, string>();
+    const gone = new Set<string>();
+    const fault = T0 + min(2);
+    await trial({
+      sessions: 2000,
+      minutes: 10,
+      actions: [
+        {
+          atMs: min(2),
+          run: (s) =>
+            s.addHttpFault({
+              id: 'a-emea',
+              type: 'http-status',
+              status: 503,
+              share: 1,
+              match: { cdn: 'cdn-a', region: 'emea' },
+            }),
+        },
+        { atMs: min(3), run: (s) => s.removeHttpFault('a-emea') },
+        // Two steering changes while cdn-a is penalised: each makes every EMEA player reload.
+        { atMs: min(3) + 30_000, run: (s) => s.steering.setPriority('emea', ['cdn-b', 'cdn-a']) },
+        { atMs: min(4), run: (s) => s.steering.setPriority('emea', ['cdn-a', 'cdn-b']) },
+      ],
+      onEvent: (e) => {
+        if (e.labels.region !== 'emea' || e.labels.player !== 'hlsjs') return;
+        cdnOf.set(e.sid, e.labels.cdn);
+        if (e.type === 'playbackExit' || e.type === 'playbackFail') gone.add(e.sid);
+        if (e.type === 'pathwayChange' && e.t < fault + 60_000 && e.labels.cdn === 'cdn-b')
+          failedOver.add(e.sid);
+      },
+    });
+    const still = [...failedOver].filter((sid) => !gone.has(sid));
+    expect(still.length).toBeGreaterThan(50);
+    // The penalty (300 s) ends by minute 8; a reload within the TTL after it brings them back.
+    expect(still.filter((sid) => cdnOf.get(sid) !== 'cdn-a')).toEqual([]);
   });
 });

@@ -48,6 +48,12 @@ export interface SimulatorOptions {
   constants?: DeepPartial<ModelConstants>;
   /** Where the channels' media.json live (default: origin-stub/media/out). */
   mediaDir?: string;
+  /**
+   * Emit heartbeats (default true). They change no other event (see `heartbeatAt`), and a model
+   * session is never silent, so a metric engine that is told so (staleMs: Infinity) computes the
+   * same figures without them: a virtual run that journals no session events leaves them out.
+   */
+  heartbeats?: boolean;
 }
 
 export interface SimulatorStats {
@@ -116,6 +122,7 @@ export class PopulationSimulator {
   readonly topology: Topology;
   readonly population: Population;
   readonly constants: ModelConstants;
+  private readonly heartbeats: boolean;
   readonly dims: Dims;
   readonly origins: [OriginQueue, OriginQueue];
   private readonly clock: Clock;
@@ -219,6 +226,7 @@ export class PopulationSimulator {
   // Per channel x variant, refreshed each tick.
   private readonly frozenEdge: Float64Array;
   private readonly driftS: Float64Array;
+  private readonly driftMoved: Uint8Array;
   private readonly gapFn: (((n: number) => boolean) | undefined)[];
   // Per region: steering order (CDN indices) and whether it is the region's default.
   private steerOrder: number[][] = [];
@@ -248,6 +256,7 @@ export class PopulationSimulator {
       this.ladders.map((l) => l.channel),
     );
     this.constants = withConstants(opts.constants);
+    this.heartbeats = opts.heartbeats ?? true;
     const k = this.constants;
     this.dims = new Dims(this.topology, this.ladders);
     // The stream of createRng(`virtual-population|${seed}`), allocation-free (fast-rng.ts).
@@ -339,6 +348,7 @@ export class PopulationSimulator {
     const cv = this.dims.channels.length * 2;
     this.frozenEdge = new Float64Array(cv);
     this.driftS = new Float64Array(cv);
+    this.driftMoved = new Uint8Array(cv);
     this.gapFn = new Array(cv).fill(undefined);
     this.cvQuiet = new Uint8Array(cv);
     this.congestion = new Float64Array(this.dims.cdns.length * this.dims.regions.length).fill(1);
@@ -364,6 +374,7 @@ export class PopulationSimulator {
     this.t0 = this.clock.now();
     // An hour of live timeline before the run: segment numbers are positive and windows full.
     this.ast = this.t0 - 3_600_000;
+    this.emitter.origin = this.t0;
     for (let i = 0; i < this.n; i++) {
       this.joinAt[i] = this.t0 + this.rnd() * k.joinSpreadMs;
       this.wake[i] = this.joinAt[i]!;
@@ -444,11 +455,13 @@ export class PopulationSimulator {
 
   // ---------------------------------------------------------------- stack state
 
-  private refreshStackState(): void {
+  /** Recompiles the stack's state; returns, per region, whether its steering answer changed. */
+  private refreshStackState(): boolean[] {
     const st = this.stack;
     this.compiledVersion = st.version;
     this.model.compile(st.httpFaults(), st.tcpFaults(), st.origin);
     const d = this.dims;
+    const before = d.regions.map((_, r) => `${this.steerOrder[r]?.join(',')}/${this.steerDefault[r]}`);
     this.steerOrder = d.regions.map((r) => st.steering.priority(r).map((c) => d.cdns.indexOf(c)));
     const versions = st.deploys.versions();
     this.playerVersions = [versions['player-hlsjs'], versions['player-shaka']];
@@ -458,10 +471,12 @@ export class PopulationSimulator {
     this.steerDefault = d.regions.map(
       (r) => st.steering.priority(r).join(',') === defaultPriority(this.topology, r).join(','),
     );
+    return d.regions.map((_, r) => before[r] !== `${this.steerOrder[r]!.join(',')}/${this.steerDefault[r]}`);
   }
 
   private refreshChannels(t: number): void {
     const d = this.dims;
+    let drifted = false;
     for (let ch = 0; ch < d.channels.length; ch++) {
       for (let v = 0; v < 2; v++) {
         const cv = ch * 2 + v;
@@ -470,8 +485,23 @@ export class PopulationSimulator {
           state?.frozenAtMs !== undefined ? Math.floor((state.frozenAtMs - this.ast) / this.segMs) - 1 : -1;
         this.gapFn[cv] = state?.isGap;
         const live = this.liveEdge(cv, t);
-        this.driftS[cv] = state?.audioOffsetMs ? Math.abs(state.audioOffsetMs(live)) / 1000 : 0;
+        const drift = state?.audioOffsetMs ? Math.abs(state.audioOffsetMs(live)) / 1000 : 0;
+        this.driftMoved[cv] = drift !== this.driftS[cv] ? 1 : 0;
+        drifted ||= drift !== this.driftS[cv];
+        this.driftS[cv] = drift;
         this.cvQuiet[cv] = state === undefined ? 1 : 0;
+      }
+    }
+    // A sleeping session's next event was worked out with the drift of then (the buffer it can
+    // play runs out at buffer - drift): sessions on a channel whose drift moved look again now.
+    if (drifted) {
+      for (let i = 0; i < this.n; i++) {
+        const ph = this.phase[i];
+        if (
+          (ph === PLAYING || ph === STALLED) &&
+          this.driftMoved[this.channel[i]! * 2 + this.variant[i]!] === 1
+        )
+          this.wake[i] = Math.min(this.wake[i]!, t);
       }
     }
   }
@@ -488,6 +518,7 @@ export class PopulationSimulator {
   private tick(): void {
     const k = this.constants;
     const t1 = this.clock.now();
+    this.emitter.origin = t1 - k.tickMs;
     this.updateCongestion();
     // The step [t1 - tick, t1) runs on the state compiled at its start; whatever the scenario
     // changed at t1 applies from t1 on.
@@ -497,8 +528,9 @@ export class PopulationSimulator {
     for (const q of this.origins) q.step(k.tickMs);
     const wait = Math.max(this.origins[0].waitMs(), this.origins[1].waitMs());
     if (wait > this.cruiseMinLimit) this.dropCruisers(t1, wait);
+    // (stackChanged refreshes the channels too.)
     if (this.stack.version !== this.compiledVersion) this.stackChanged(t1);
-    this.refreshChannels(t1);
+    else this.refreshChannels(t1);
     this.emitter.flush();
   }
 
@@ -509,18 +541,53 @@ export class PopulationSimulator {
     for (let i = 0; i < n; i++) if (wake[i]! < t1) this.advance(i, t1);
   }
 
-  /** Faults, levers, deploys or flags changed: recompile, and let every session look again. */
+  /**
+   * Faults, levers, deploys or flags changed: recompile, and let every session the change can
+   * reach look again. A cruising session whose routes stay clean on the same origin keeps
+   * cruising (only its expected origin pulls are re-read): nothing it does can differ, and a
+   * fault ramp that changes the stack every few seconds would otherwise re-simulate the whole
+   * population at every step.
+   */
   private stackChanged(t: number): void {
-    this.refreshStackState();
+    const steeringChanged = this.refreshStackState();
+    this.refreshChannels(t);
     for (let i = 0; i < this.n; i++) {
       if (this.phase[i] === OFF) continue;
-      if (this.cruise[i] === 1) this.leaveCruise(i, Math.max(t, this.lastT[i]!));
-      this.wake[i] = Math.min(this.wake[i]!, t);
+      if (this.cruise[i] !== 1 || !this.recruise(i)) {
+        if (this.cruise[i] === 1) this.leaveCruise(i, Math.max(t, this.lastT[i]!));
+        this.wake[i] = Math.min(this.wake[i]!, t);
+      }
       // Sessions pick up a steering change at their next steering reload (every TTL).
-      if (this.phase[i] !== STARTING) this.nextSteer[i] = this.nextReload(i, t);
-      else if (this.startHang[i] === 1 || (this.failAt[i]! > t && this.failAt[i]! < Number.POSITIVE_INFINITY))
+      if (this.phase[i] !== STARTING) {
+        if (steeringChanged[this.region[i]!]) {
+          this.nextSteer[i] = this.nextReload(i, t);
+          this.wake[i] = Math.min(this.wake[i]!, this.nextSteer[i]!);
+        }
+      } else if (
+        this.startHang[i] === 1 ||
+        (this.failAt[i]! > t && this.failAt[i]! < Number.POSITIVE_INFINITY)
+      )
         this.replanHungStartup(i, t);
     }
+  }
+
+  /**
+   * Whether cruising session i can go on cruising on the stack just compiled (maybeCruise's
+   * stack conditions); if so its expected origin pulls follow the new miss rates.
+   */
+  private recruise(i: number): boolean {
+    const cv = this.channel[i]! * 2 + this.variant[i]!;
+    if (this.cvQuiet[cv] !== 1 || this.adBroken[this.device[i]!]) return false;
+    const m = this.model;
+    const man = this.route(i, K_MANIFEST);
+    const seg = man - K_MANIFEST + K_SEGMENT;
+    if (!m.isClean(seg) || !m.isClean(man) || m.originOf(man) !== this.cruiseOrigin[i]) return false;
+    const k = this.constants;
+    const rate = (this.weight * (k.objectsPerSegment * m.originShare(seg) + m.originShare(man))) / this.segS;
+    const o = this.cruiseOrigin[i]!;
+    this.cruisePulls[o] = this.cruisePulls[o]! - this.cruiseRate[i]! + rate;
+    this.cruiseRate[i] = rate;
+    return true;
   }
 
   private updateCongestion(): void {
@@ -568,11 +635,15 @@ export class PopulationSimulator {
           this.sleep(i, t, next);
           return;
         }
+        // A heartbeat leaves the session's time where it is (see heartbeatAt).
+        if (f !== next && s !== next && !(p === next && p < s)) {
+          this.heartbeatAt(i, t, next, false);
+          continue;
+        }
         t = next;
         if (f === next) this.fatal(i, t, this.failSituation[i]!, this.failStatus[i]!);
         else if (p === next && p < s) this.end(i, t, 'playbackExit', 'patience');
-        else if (s === next) this.beginPlayback(i, t);
-        else this.heartbeatDue(i, t);
+        else this.beginPlayback(i, t);
         continue;
       }
       if (this.cruise[i] === 1) {
@@ -594,11 +665,12 @@ export class PopulationSimulator {
           this.sleep(i, t, next);
           return;
         }
-        t = next;
         if (what === EV_HEARTBEAT) {
-          this.cruiseAccount(i, t);
-          this.heartbeatDue(i, t);
-        } else if (what === EV_IMPAIR) {
+          this.heartbeatAt(i, t, next, true);
+          continue;
+        }
+        t = next;
+        if (what === EV_IMPAIR) {
           this.impairment(i, t);
           if (this.impUntil[i]! > t) this.leaveCruise(i, t);
         } else this.leaveCruise(i, t);
@@ -669,6 +741,10 @@ export class PopulationSimulator {
         this.sleep(i, t, next);
         return;
       }
+      if (what === EV_HEARTBEAT) {
+        this.heartbeatAt(i, t, next, playing);
+        continue;
+      }
       if (playing && next > t) this.playFor(i, (next - t) / 1000);
       t = Math.max(t, next);
       switch (what) {
@@ -685,9 +761,6 @@ export class PopulationSimulator {
         case EV_GIVE_UP:
           this.end(i, t, 'playbackExit', 'patience');
           continue;
-        case EV_HEARTBEAT:
-          this.heartbeatDue(i, t);
-          break;
         case EV_STEER:
           this.refreshSteering(i, t);
           break;
@@ -719,9 +792,27 @@ export class PopulationSimulator {
     if (this.holeIn[i]! >= 0) this.holeIn[i] = this.holeIn[i]! - s;
   }
 
-  private heartbeatDue(i: number, t: number): void {
-    this.emitHeartbeat(i, t);
-    this.nextHb[i] = t + this.constants.heartbeatMs;
+  /**
+   * The heartbeat due at `at` of a session whose state is at `t` (≤ at), playing (or cruising)
+   * since: its figures include the media played from t to `at`, taken off the next heartbeat's.
+   * The session's state and time stay at t: heartbeats change nothing else (not even the float
+   * rounding of the buffer), so a run without them simulates exactly the same sessions.
+   */
+  private heartbeatAt(i: number, t: number, at: number, playing: boolean): void {
+    if (this.cruise[i] === 1) this.cruiseAccount(i, at);
+    else if (playing) {
+      const s = (at - t) / 1000;
+      const bits = s * this.videoBps[this.channel[i]! * this.dims.rungs + this.rung[i]!]!;
+      this.hbMedia[i] = this.hbMedia[i]! + s;
+      this.hbBits[i] = this.hbBits[i]! + bits;
+      this.emitHeartbeat(i, at);
+      this.hbMedia[i] = -s;
+      this.hbBits[i] = -bits;
+      this.nextHb[i] = at + this.constants.heartbeatMs;
+      return;
+    }
+    this.emitHeartbeat(i, at);
+    this.nextHb[i] = at + this.constants.heartbeatMs;
   }
 
   /**
@@ -783,7 +874,7 @@ export class PopulationSimulator {
     this.patienceAt[i] = t + this.lognormal(p.patienceMedianMs, k.patienceSigma);
     this.stallPatience[i] = this.lognormal(k.stallPatienceMedianMs, k.stallPatienceSigma);
     this.leaveAt[i] = t - Math.log(1 - this.rnd()) * p.meanWatchMs;
-    this.nextHb[i] = t + k.heartbeatMs;
+    this.nextHb[i] = this.heartbeats ? t + k.heartbeatMs : Number.POSITIVE_INFINITY;
     this.hbMedia[i] = 0;
     this.hbBits[i] = 0;
     // Steering reloads every TTL at the session's own phase; the model only wakes a session for one
@@ -1009,7 +1100,7 @@ export class PopulationSimulator {
     const k = this.constants;
     const ph = this.phase[i];
     if (ph === STALLED) this.emitter.emit(i, 'playbackStallEnd', t);
-    if (type === 'playbackExit' && ph !== STARTING) this.emitHeartbeat(i, t);
+    if (this.heartbeats && type === 'playbackExit' && ph !== STARTING) this.emitHeartbeat(i, t);
     if (type === 'playbackFail') this.emitter.emit(i, 'playbackFail', t, { error: error! });
     else this.emitter.emit(i, 'playbackExit', t, { reason });
     this.phase[i] = OFF;
@@ -1450,7 +1541,10 @@ export class PopulationSimulator {
   private refreshSteering(i: number, t: number): void {
     const ttl = this.topology.steeringTtlSeconds * 1000;
     this.model.steeringRequest(this.region[i]!);
-    this.nextSteer[i] = Number.POSITIVE_INFINITY;
+    // The answer can change only with the stack (stackChanged schedules a reload then) or when a
+    // penalty ends (the first reload after it brings the player back to the preferred pathway).
+    this.nextSteer[i] =
+      t < this.penaltyUntil[i]! ? this.nextReload(i, this.penaltyUntil[i]!) : Number.POSITIVE_INFINITY;
     // A failed steering request keeps the current pathway; the player tries again next reload.
     if (this.model.outcome !== O_OK) {
       this.nextSteer[i] = t + ttl;

@@ -21,6 +21,8 @@ export interface TrialOptions {
   groups?: Record<string, (l: SessionLabels) => string>;
   /** Every event, too (e.g. to count error codes). */
   onEvent?: (e: SessionEvent) => void;
+  /** Emit heartbeats (default true). */
+  heartbeats?: boolean;
 }
 
 export interface Trial extends RunVirtualResult {
@@ -40,6 +42,7 @@ export async function trial(o: TrialOptions): Promise<Trial> {
     durationMs: o.minutes * 60_000,
     population: { viewers: sessions * 80, sessions, ...o.population },
     ...(o.constants ? { constants: o.constants } : {}),
+    ...(o.heartbeats === false ? { heartbeats: false } : {}),
     actions: o.actions ?? [],
     sink: fanOut(...sinks),
   });
