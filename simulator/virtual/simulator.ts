@@ -226,7 +226,8 @@ export class PopulationSimulator {
   // Per channel x variant, refreshed each tick.
   private readonly frozenEdge: Float64Array;
   private readonly driftS: Float64Array;
-  private readonly driftMoved: Uint8Array;
+  /** Per channel x variant: 1 when the last refresh moved its freeze or drift. */
+  private readonly channelMoved: Uint8Array;
   private readonly gapFn: (((n: number) => boolean) | undefined)[];
   // Per region: steering order (CDN indices) and whether it is the region's default.
   private steerOrder: number[][] = [];
@@ -348,7 +349,7 @@ export class PopulationSimulator {
     const cv = this.dims.channels.length * 2;
     this.frozenEdge = new Float64Array(cv);
     this.driftS = new Float64Array(cv);
-    this.driftMoved = new Uint8Array(cv);
+    this.channelMoved = new Uint8Array(cv);
     this.gapFn = new Array(cv).fill(undefined);
     this.cvQuiet = new Uint8Array(cv);
     this.congestion = new Float64Array(this.dims.cdns.length * this.dims.regions.length).fill(1);
@@ -476,31 +477,31 @@ export class PopulationSimulator {
 
   private refreshChannels(t: number): void {
     const d = this.dims;
-    let drifted = false;
+    let moved = false;
     for (let ch = 0; ch < d.channels.length; ch++) {
       for (let v = 0; v < 2; v++) {
         const cv = ch * 2 + v;
         const state = this.stack.faults.channelState(d.channels[ch]!, VARIANTS[v]!);
-        this.frozenEdge[cv] =
+        const frozen =
           state?.frozenAtMs !== undefined ? Math.floor((state.frozenAtMs - this.ast) / this.segMs) - 1 : -1;
+        const frozenMoved = frozen !== this.frozenEdge[cv];
+        this.frozenEdge[cv] = frozen;
         this.gapFn[cv] = state?.isGap;
         const live = this.liveEdge(cv, t);
         const drift = state?.audioOffsetMs ? Math.abs(state.audioOffsetMs(live)) / 1000 : 0;
-        this.driftMoved[cv] = drift !== this.driftS[cv] ? 1 : 0;
-        drifted ||= drift !== this.driftS[cv];
+        const cvMoved = frozenMoved || drift !== this.driftS[cv];
         this.driftS[cv] = drift;
+        this.channelMoved[cv] = cvMoved ? 1 : 0;
+        moved ||= cvMoved;
         this.cvQuiet[cv] = state === undefined ? 1 : 0;
       }
     }
-    // A sleeping session's next event was worked out with the drift of then (the buffer it can
-    // play runs out at buffer - drift): sessions on a channel whose drift moved look again now.
-    if (drifted) {
+    // A sleeping session's next event was worked out with the channel as it was (the newest
+    // segment it can fetch, the buffer it can play: buffer - drift): on a channel whose freeze or
+    // drift moved, every session looks again now.
+    if (moved) {
       for (let i = 0; i < this.n; i++) {
-        const ph = this.phase[i];
-        if (
-          (ph === PLAYING || ph === STALLED) &&
-          this.driftMoved[this.channel[i]! * 2 + this.variant[i]!] === 1
-        )
+        if (this.phase[i] !== OFF && this.channelMoved[this.channel[i]! * 2 + this.variant[i]!] === 1)
           this.wake[i] = Math.min(this.wake[i]!, t);
       }
     }
@@ -551,10 +552,13 @@ export class PopulationSimulator {
   private stackChanged(t: number): void {
     const steeringChanged = this.refreshStackState();
     this.refreshChannels(t);
+    // Other sessions sleep on plans the stack does not enter: a request in flight or a backoff
+    // keeps its end, a stall its end; a request starts on the stack of its start; channel state
+    // (freezes, drift) wakes its sessions in refreshChannels.
     for (let i = 0; i < this.n; i++) {
       if (this.phase[i] === OFF) continue;
-      if (this.cruise[i] !== 1 || !this.recruise(i)) {
-        if (this.cruise[i] === 1) this.leaveCruise(i, Math.max(t, this.lastT[i]!));
+      if (this.cruise[i] === 1 && !this.recruise(i)) {
+        this.leaveCruise(i, Math.max(t, this.lastT[i]!));
         this.wake[i] = Math.min(this.wake[i]!, t);
       }
       // Sessions pick up a steering change at their next steering reload (every TTL).
@@ -566,8 +570,10 @@ export class PopulationSimulator {
       } else if (
         this.startHang[i] === 1 ||
         (this.failAt[i]! > t && this.failAt[i]! < Number.POSITIVE_INFINITY)
-      )
+      ) {
         this.replanHungStartup(i, t);
+        this.wake[i] = Math.min(this.wake[i]!, t);
+      }
     }
   }
 
