@@ -63,6 +63,11 @@ const S_TIER = 0;
 const S_LINK = TIER;
 const SROW = TIER + LINK;
 
+/** cdnRequest's `pull`: the caches decide; the request reaches the origin; it does not. */
+export const DRAW = 0;
+export const PULL = 1;
+export const NO_PULL = 2;
+
 /** How a request ended. */
 export const OK = 0;
 export const STATUS = 1;
@@ -265,21 +270,34 @@ export class FaultModel {
    * objects and `bytes` bytes) at the session's downlink `downBps`; `weight` viewers make it.
    * Returns its duration, ms, and sets `outcome`/`status`/`edgeHit`.
    */
-  cdnRequest(route: number, bytes: number, downBps: number, objects: number, weight: number): number {
+  cdnRequest(
+    route: number,
+    bytes: number,
+    downBps: number,
+    objects: number,
+    weight: number,
+    pull: number = DRAW,
+  ): number {
     // Small enough for the JIT to inline where it is called (no boxed numbers across the call on
     // the usual, fault-free path).
     return this.hot[route * HOT + R_CLEAN] === 1
-      ? this.cleanRequest(route, bytes, downBps, objects, weight)
+      ? this.cleanRequest(route, bytes, downBps, objects, weight, pull)
       : this.faultedRequest(route, bytes, downBps, objects, weight);
   }
 
-  /** cdnRequest on a context no fault touches. */
+  /**
+   * cdnRequest on a context no fault touches. `pull` is DRAW (the caches decide), or what a
+   * sampled cruise decided for this request (see the simulator's maybeCruise): PULL (it misses
+   * both caches and reaches the origin) or NO_PULL (it does not: the edge misses with the odds
+   * of missing the edge without reaching the origin, and the shield then hits).
+   */
   private cleanRequest(
     route: number,
     bytes: number,
     downBps: number,
     objects: number,
     weight: number,
+    pull: number,
   ): number {
     const R = this.hot;
     const o = route * HOT;
@@ -288,10 +306,12 @@ export class FaultModel {
     this.outcome = OK;
     this.edgeHit = true;
     let t = k.rttViewerEdgeMs;
-    if (rnd() < R[o + R_EDGE_MISS]!) {
+    const e = R[o + R_EDGE_MISS]!;
+    const sh = R[o + R_SHIELD_MISS]!;
+    if (pull === DRAW ? rnd() < e : pull === PULL || rnd() * (1 - e * sh) < e * (1 - sh)) {
       this.edgeHit = false;
       let parent = k.rttEdgeShieldMs;
-      if (rnd() < R[o + R_SHIELD_MISS]!) {
+      if (pull === DRAW ? rnd() < sh : pull === PULL) {
         const q = this.origins[R[o + R_ORIGIN]!]!;
         q.arrive(weight * objects);
         parent += k.rttShieldOriginMs + q.waitMs();

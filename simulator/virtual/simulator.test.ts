@@ -423,3 +423,72 @@ describe('pathway penalties', () => {
     expect(still.filter((sid) => cdnOf.get(sid) !== 'cdn-a')).toEqual([]);
   });
 });
+
+describe('sampled cruise', () => {
+  // The worked example's shape in miniature: cdn-a's EMEA edges miss 4x as often and a shield
+  // misconfiguration ramps across the region every 5 s, until the origin is too slow for the
+  // closed-form cruise and sessions cruise on drawn pulls instead (see maybeCruise).
+  const ramp: Parameters<typeof trial>[0]['actions'] = [
+    {
+      atMs: min(1),
+      run: (s) =>
+        s.addHttpFault({
+          type: 'cache-force-miss',
+          share: 0.158,
+          match: { component: 'edge', cdn: 'cdn-a', pop: ['fra', 'ams', 'par'] },
+        }),
+    },
+    ...Array.from({ length: 73 }, (_, k) => ({
+      atMs: min(1) + k * 5_000,
+      run: (s: import('./virtual-stack.ts').VirtualStack) => {
+        if (k > 0) s.faults.remove(`shield-${k - 1}`);
+        s.faults.add({
+          id: `shield-${k}`,
+          type: 'cache-force-miss',
+          share: 0.0625 + (1 - 0.0625) * (k / 72),
+          match: { component: 'shield', cdn: 'cdn-a', region: 'emea' },
+        });
+      },
+    })),
+  ];
+
+  it('gives the figures of full simulation under an origin-overloading ramp', async () => {
+    const minutes = { sampled: [] as number[][], full: [] as number[][] };
+    const na = { sampled: [] as number[][], full: [] as number[][] };
+    let sampledCruises = 0;
+    for (const seed of ['s1', 's2', 's3']) {
+      for (const mode of ['sampled', 'full'] as const) {
+        const r = await trial({
+          seed,
+          sessions: 6000,
+          minutes: 9,
+          heartbeats: false,
+          sampledCruise: mode === 'sampled',
+          actions: ramp,
+        });
+        if (mode === 'sampled') sampledCruises += r.stats.cruises.sampled;
+        else expect(r.stats.cruises.sampled).toBe(0);
+        minutes[mode].push(r.probes.region!.minutes('emea').map((m) => m.rebufferPct));
+        na[mode].push(r.probes.region!.minutes('na').map((m) => m.rebufferPct));
+      }
+    }
+    expect(sampledCruises).toBeGreaterThan(10_000);
+    const meanAt = (runs: number[][], m: number) => mean(runs.map((r) => r[m]!));
+    // Minutes 5-8: the origin overloads, EMEA tips from ~1.5 % to ~14 %. A pull settled too early
+    // or drawn twice shows here first (it put 40 % more EMEA viewers in stalls in the tipping minute).
+    for (let m = 5; m <= 8; m++) {
+      const s = meanAt(minutes.sampled, m);
+      const f = meanAt(minutes.full, m);
+      expect(
+        Math.abs(s - f),
+        `EMEA minute ${m}: sampled ${s.toFixed(2)} % vs full ${f.toFixed(2)} %`,
+      ).toBeLessThanOrEqual(Math.max(0.35, 0.08 * f));
+      const ns = meanAt(na.sampled, m);
+      const nf = meanAt(na.full, m);
+      expect(
+        Math.abs(ns - nf),
+        `NA minute ${m}: sampled ${ns.toFixed(2)} % vs full ${nf.toFixed(2)} %`,
+      ).toBeLessThanOrEqual(0.25);
+    }
+  });
+});

@@ -27,7 +27,7 @@ import { type DeepPartial, type ModelConstants, type PlayerModel, withConstants 
 import { Dims, KIND_INIT, KIND_MANIFEST, KIND_SEGMENT, VARIANTS } from './dims.ts';
 import { EventEmitter, type SessionSink } from './emitter.ts';
 import { fastRng } from './fast-rng.ts';
-import { FaultModel, HANG, MALFORMED, OK, STATUS } from './fault-model.ts';
+import { DRAW, FaultModel, HANG, MALFORMED, NO_PULL, OK, PULL, STATUS } from './fault-model.ts';
 import { type ChannelLadder, loadLadders } from './media.ts';
 import { OriginQueue } from './origin-queue.ts';
 import { type ErrorSituation, playerError } from './player-errors.ts';
@@ -54,6 +54,11 @@ export interface SimulatorOptions {
    * same figures without them: a virtual run that journals no session events leaves them out.
    */
   heartbeats?: boolean;
+  /**
+   * Sampled cruises while the origin is slow (default true; see sampledCruise). Off, those sessions
+   * are simulated in full: the same figures in distribution, for tests that compare the two.
+   */
+  sampledCruise?: boolean;
 }
 
 export interface SimulatorStats {
@@ -64,6 +69,8 @@ export interface SimulatorStats {
   stalled: number;
   /** Sessions started since start (joins). */
   joins: number;
+  /** Cruises begun since start (see maybeCruise): closed-form, and sampled (a slow origin). */
+  cruises: { closedForm: number; sampled: number };
   events: number;
   eventsByType: Record<string, number>;
   /** Origin queues: backlog (pulls), wait (ms), demand / capacity of the last tick. */
@@ -95,6 +102,7 @@ const EV_HEARTBEAT = 5;
 const EV_STEER = 6;
 const EV_LEAVE = 7;
 const EV_IMPAIR = 8;
+const EV_PULL = 9;
 
 /** Most CDN congestion can multiply background impairment by (and the thinning rate). */
 const IMPAIRMENT_THINNING = 4;
@@ -108,6 +116,9 @@ const O_MALFORMED = MALFORMED;
 const K_MANIFEST = KIND_MANIFEST;
 const K_SEGMENT = KIND_SEGMENT;
 const K_INIT = KIND_INIT;
+const P_DRAW = DRAW;
+const P_PULL = PULL;
+const P_NO_PULL = NO_PULL;
 
 /** Typical time of a playlist + segment fetch on a clean route, ms (cruise bookkeeping). */
 const CRUISE_FETCH_MS = 100;
@@ -123,6 +134,7 @@ export class PopulationSimulator {
   readonly population: Population;
   readonly constants: ModelConstants;
   private readonly heartbeats: boolean;
+  private readonly sampling: boolean;
   readonly dims: Dims;
   readonly origins: [OriginQueue, OriginQueue];
   private readonly clock: Clock;
@@ -141,6 +153,7 @@ export class PopulationSimulator {
   private readonly segS: number;
   private compiledVersion = -1;
   private joins = 0;
+  private readonly cruises = [0, 0];
 
   // Per slot, fixed: who the viewer is.
   private readonly region: Uint8Array;
@@ -206,6 +219,14 @@ export class PopulationSimulator {
   private readonly cruiseLimit: Float64Array;
   private readonly cruiseRate: Float64Array;
   private readonly cruiseOrigin: Uint8Array;
+  /** The route of a cruising session's playlist (its segment's differs in the kind only). */
+  private readonly cruiseMan: Int32Array;
+  /** A sampled cruise (see maybeCruise) ends here, before the fetch of segment `pullSeg`. */
+  private readonly cruiseExit: Float64Array;
+  /** The segment whose fetch reaches the origin (a sampled cruise's draw), or -1. */
+  private readonly pullSeg: Int32Array;
+  /** The odds that a cycle stays clear of the origin (q) a sampled cruise's draw was made with. */
+  private readonly cruiseOdds: Float64Array;
   /** Expected origin pulls/s of all cruising sessions, per origin. */
   private readonly cruisePulls = new Float64Array(2);
   private cruiseMinLimit = Number.POSITIVE_INFINITY;
@@ -258,6 +279,7 @@ export class PopulationSimulator {
     );
     this.constants = withConstants(opts.constants);
     this.heartbeats = opts.heartbeats ?? true;
+    this.sampling = opts.sampledCruise ?? true;
     const k = this.constants;
     this.dims = new Dims(this.topology, this.ladders);
     // The stream of createRng(`virtual-population|${seed}`), allocation-free (fast-rng.ts).
@@ -340,6 +362,10 @@ export class PopulationSimulator {
     this.cruiseLimit = new Float64Array(n);
     this.cruiseRate = new Float64Array(n);
     this.cruiseOrigin = new Uint8Array(n);
+    this.cruiseExit = new Float64Array(n);
+    this.cruiseMan = new Int32Array(n);
+    this.pullSeg = new Int32Array(n).fill(-1);
+    this.cruiseOdds = new Float64Array(n);
     this.impUntil = new Float64Array(n);
     this.impBps = new Float64Array(n);
     this.nextHb = new Float64Array(n);
@@ -405,6 +431,7 @@ export class PopulationSimulator {
     return {
       ...s,
       joins: this.joins,
+      cruises: { closedForm: this.cruises[0]!, sampled: this.cruises[1]! },
       events: this.emitter.total,
       eventsByType: { ...this.emitter.counts },
       origins: this.origins.map((q, i) => ({
@@ -557,8 +584,8 @@ export class PopulationSimulator {
     // (freezes, drift) wakes its sessions in refreshChannels.
     for (let i = 0; i < this.n; i++) {
       if (this.phase[i] === OFF) continue;
-      if (this.cruise[i] === 1 && !this.recruise(i)) {
-        this.leaveCruise(i, Math.max(t, this.lastT[i]!));
+      if (this.cruise[i] === 1 && !this.recruise(i, t)) {
+        if (this.cruise[i] === 1) this.leaveCruise(i, Math.max(t, this.lastT[i]!));
         this.wake[i] = Math.min(this.wake[i]!, t);
       }
       // Sessions pick up a steering change at their next steering reload (every TTL).
@@ -581,13 +608,27 @@ export class PopulationSimulator {
    * Whether cruising session i can go on cruising on the stack just compiled (maybeCruise's
    * stack conditions); if so its expected origin pulls follow the new miss rates.
    */
-  private recruise(i: number): boolean {
+  private recruise(i: number, t: number): boolean {
     const cv = this.channel[i]! * 2 + this.variant[i]!;
     if (this.cvQuiet[cv] !== 1 || this.adBroken[this.device[i]!]) return false;
     const m = this.model;
-    const man = this.route(i, K_MANIFEST);
+    const man = this.cruiseMan[i]!;
     const seg = man - K_MANIFEST + K_SEGMENT;
     if (!m.isClean(seg) || !m.isClean(man) || m.originOf(man) !== this.cruiseOrigin[i]) return false;
+    if (this.cruiseLimit[i] === Number.POSITIVE_INFINITY) {
+      // A sampled cruise: its draw stands while its odds do; new odds end it after the cycle
+      // under way (whose fetch began on the old draw), and the draw is forgotten.
+      if (this.pullOdds(man, seg) === this.cruiseOdds[i]) return true;
+      const last = this.cruiseLast(i, t + CRUISE_FETCH_MS);
+      this.pullSeg[i] = -1;
+      this.cruiseExit[i] = this.ast + last * this.segMs + this.cruiseC[i]! + 1;
+      if (this.cruiseExit[i]! <= t) {
+        this.leaveCruise(i, Math.max(t, this.lastT[i]!));
+        return false;
+      }
+      this.wake[i] = Math.min(this.wake[i]!, this.cruiseExit[i]!);
+      return true;
+    }
     const k = this.constants;
     const rate = (this.weight * (k.objectsPerSegment * m.originShare(seg) + m.originShare(man))) / this.segS;
     const o = this.cruiseOrigin[i]!;
@@ -666,6 +707,10 @@ export class PopulationSimulator {
         if (this.impNext[i]! < next) {
           next = this.impNext[i]!;
           what = EV_IMPAIR;
+        }
+        if (this.cruiseExit[i]! < next) {
+          next = this.cruiseExit[i]!;
+          what = EV_PULL;
         }
         if (next >= tEnd) {
           this.sleep(i, t, next);
@@ -1129,6 +1174,7 @@ export class PopulationSimulator {
    * departure or steering reload, its origin pulls counted in expectation, and its state is
    * rebuilt exactly when it wakes for anything else (or when the stack or the origin wait changes).
    * This is what makes 800,000 viewers x 41 minutes run in about a second; it changes no figure.
+   * When the origin is too slow for that, a sampled cruise (below) may still apply.
    */
   private maybeCruise(i: number, t: number, cv: number, pl: PlayerModel): void {
     if (this.dl[i] !== IDLE || this.holeIn[i]! >= 0 || this.impUntil[i]! > t || this.cvQuiet[cv] !== 1)
@@ -1144,24 +1190,100 @@ export class PopulationSimulator {
     const k = this.constants;
     const legMs = k.rttViewerEdgeMs + k.rttEdgeShieldMs + k.rttShieldOriginMs;
     const limit = ((lowest - CRUISE_MARGIN_S) * 1000) / 2 - legMs;
-    // Every route pulls from the origin the shields use (the checks here have no side effects, so
-    // their order is free: the origin first, as it is what stops most sessions during an incident).
-    const origin = m.originIdx;
-    if (!(this.origins[origin]!.waitMs() < limit)) return;
     // Routes differ by kind only in the last place (Dims.route).
     const man = this.route(i, K_MANIFEST);
     const seg = man - K_MANIFEST + K_SEGMENT;
     if (!m.isClean(seg) || !m.isClean(man)) return;
-    this.cruise[i] = 1;
-    this.cruiseFrom[i] = t;
-    this.cruiseL[i] = latency;
-    this.cruiseC[i] = c;
+    // Every route pulls from the origin the shields use.
+    const origin = m.originIdx;
+    if (!(this.origins[origin]!.waitMs() < limit)) {
+      if (limit > 0 && this.sampling) this.sampledCruise(i, t, cv, pl, latency, c, origin, man, seg);
+      return;
+    }
+    this.enterCruise(i, t, latency, c, origin, man);
+    this.cruises[0]!++;
     this.cruiseLimit[i] = limit;
-    this.cruiseOrigin[i] = origin;
     const rate = (this.weight * (k.objectsPerSegment * m.originShare(seg) + m.originShare(man))) / S;
     this.cruiseRate[i] = rate;
     this.cruisePulls[origin] = this.cruisePulls[origin]! + rate;
     if (limit < this.cruiseMinLimit) this.cruiseMinLimit = limit;
+  }
+
+  private enterCruise(i: number, t: number, latency: number, c: number, origin: number, man: number): void {
+    this.cruise[i] = 1;
+    this.cruiseMan[i] = man;
+    this.cruiseFrom[i] = t;
+    this.cruiseL[i] = latency;
+    this.cruiseC[i] = c;
+    this.cruiseOrigin[i] = origin;
+    this.cruiseExit[i] = Number.POSITIVE_INFINITY;
+    this.cruiseRate[i] = 0;
+  }
+
+  /**
+   * A sampled cruise, for when the origin is too slow for the cruise above: a request that
+   * reaches the origin could now empty the buffer, but one that does not is as harmless as ever.
+   * The cycles (a playlist reload and a segment) reach the origin independently, each with
+   * probability 1 - q; the number of cycles before the next one that does is drawn (geometric),
+   * the session cruises through them and comes back to full simulation just before that one,
+   * whose fetch is then made to reach the origin (cleanRequest's PULL, and which of its two
+   * requests do is drawn at the fetch). Leaving the cruise earlier for any reason forgets the
+   * draw: the cycles are memoryless, so the rest of the run is as if it had never been made.
+   * Its origin pulls are the real ones of that fetch, none in expectation. The figures are those
+   * of full simulation in distribution, not draw for draw (the journal differs; a test compares
+   * them under an origin-overloading ramp).
+   */
+  private sampledCruise(
+    i: number,
+    t: number,
+    cv: number,
+    pl: PlayerModel,
+    latency: number,
+    c: number,
+    origin: number,
+    man: number,
+    seg: number,
+  ): void {
+    // Only on schedule: a session behind it (its next segment out already, after a slow fetch)
+    // fetches its backlog for real — each of those requests may reach the origin too.
+    if (this.availability(i, cv, t, pl) <= t) return;
+    // Only where every cycle is a playlist reload and a segment (the next segment is fetched as
+    // soon as it is announced): a session held back by its forward buffer fetches segments it
+    // already knows of, without reloads, and its cycles would not be the ones drawn here.
+    if (c !== this.segMs + this.reloadPhase[i]! + CRUISE_FETCH_MS) return;
+    // ... and whose reload comes back before the segment after is out (else that reload announces
+    // two segments, and the next cycle has no reload of its own).
+    if (this.reloadPhase[i]! + 2 * CRUISE_FETCH_MS >= this.segMs) return;
+    const q = this.pullOdds(man, seg);
+    const cycles = this.cleanCycles(q);
+    this.enterCruise(i, t, latency, c, origin, man);
+    this.cruises[1]!++;
+    // (An infinite limit marks a sampled cruise: a slower origin cannot end it.)
+    this.cruiseLimit[i] = Number.POSITIVE_INFINITY;
+    this.cruiseOdds[i] = q;
+    this.schedulePull(i, this.nextSeg[i]! + cycles);
+  }
+
+  /** The odds that a cycle (a playlist reload and a segment) reaches no origin. */
+  private pullOdds(man: number, seg: number): number {
+    return (1 - this.model.originShare(man)) * (1 - this.model.originShare(seg));
+  }
+
+  /** Cycles before the next one that reaches the origin (geometric; Infinity when none ever does). */
+  private cleanCycles(q: number): number {
+    if (q >= 1) return Number.POSITIVE_INFINITY;
+    return Math.floor(Math.log(1 - this.rnd()) / Math.log(q));
+  }
+
+  /**
+   * The sampled cruise ends 1 ms before the fetch of segment `pull` begins (cruise bookkeeping):
+   * a draw must stay open to being forgotten until its cycle begins, whether it says the cycle
+   * reaches the origin or not — were a pull settled earlier than a miss, leaving on new odds
+   * would forget misses more often than pulls, and pull too often.
+   */
+  private schedulePull(i: number, pull: number): void {
+    this.pullSeg[i] = Number.isFinite(pull) ? pull : -1;
+    this.cruiseExit[i] = this.ast + pull * this.segMs + this.cruiseC[i]! - CRUISE_FETCH_MS - 1;
   }
 
   /** Media and bits played while cruising, up to T. */
@@ -1172,12 +1294,24 @@ export class PopulationSimulator {
     this.hbBits[i] = this.hbBits[i]! + s * this.videoBps[this.channel[i]! * this.dims.rungs + this.rung[i]!]!;
   }
 
+  /**
+   * The last segment a cruising session has at T: by the cruise's schedule, and at least the one
+   * it had fetched for real when it began cruising (its nextSeg stays as it was then) — just after
+   * entry the schedule's C (a typical fetch time) can lag the real completion by a few tens of ms.
+   */
+  private cruiseLast(i: number, T: number): number {
+    return Math.max(Math.floor((T - this.ast - this.cruiseC[i]!) / this.segMs), this.nextSeg[i]! - 1);
+  }
+
   /** Rebuilds the exact state of a cruising session at T and returns it to full simulation. */
   private leaveCruise(i: number, T: number): void {
     this.cruiseAccount(i, T);
+    // Leaving a sampled cruise before its end for another reason forgets its draw (see
+    // sampledCruise).
+    if (T < this.cruiseExit[i]!) this.pullSeg[i] = -1;
     const S = this.segS;
     const playhead = (T - this.ast) / 1000 - this.cruiseL[i]!;
-    const last = Math.floor((T - this.ast - this.cruiseC[i]!) / this.segMs);
+    const last = this.cruiseLast(i, T);
     this.nextSeg[i] = last + 1;
     this.known[i] = last;
     this.buffer[i] = Math.max(0.01, (last + 1) * S - playhead);
@@ -1258,8 +1392,19 @@ export class PopulationSimulator {
       this.known[i] = edge;
     }
     let d = 0;
+    // A sampled cruise's draw: this fetch reaches the origin (its playlist, its segment or both).
+    let pullMan = P_DRAW;
+    let pullSeg = P_DRAW;
+    if (this.pullSeg[i] === next) {
+      this.pullSeg[i] = -1;
+      const pm = m.originShare(this.route(i, K_MANIFEST));
+      const ps = m.originShare(this.route(i, K_SEGMENT));
+      const u = this.rnd() * (1 - (1 - pm) * (1 - ps));
+      pullMan = u < pm ? P_PULL : P_NO_PULL;
+      pullSeg = u >= pm * (1 - ps) ? P_PULL : P_NO_PULL;
+    }
     if (next > this.known[i]!) {
-      d = m.cdnRequest(this.route(i, K_MANIFEST), PLAYLIST_BYTES, this.downBps[i]!, 1, this.weight);
+      d = m.cdnRequest(this.route(i, K_MANIFEST), PLAYLIST_BYTES, this.downBps[i]!, 1, this.weight, pullMan);
       const known = this.liveEdge(cv, t + d);
       if (m.outcome !== O_OK || known < next) {
         // Failed, or nothing new yet (hls.js reloads an unchanged live playlist after half a target duration).
@@ -1286,7 +1431,14 @@ export class PopulationSimulator {
     const bytes = this.segmentBytes(i);
     const bps = this.throughput(i, t + d, bytes * 8);
     this.dlBps[i] = bps;
-    d += m.cdnRequest(this.route(i, K_SEGMENT), bytes, bps, this.constants.objectsPerSegment, this.weight);
+    d += m.cdnRequest(
+      this.route(i, K_SEGMENT),
+      bytes,
+      bps,
+      this.constants.objectsPerSegment,
+      this.weight,
+      pullSeg,
+    );
     this.inFlight(i, t, d, DL_MEDIA, pl);
   }
 

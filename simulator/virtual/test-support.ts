@@ -23,6 +23,8 @@ export interface TrialOptions {
   onEvent?: (e: SessionEvent) => void;
   /** Emit heartbeats (default true). */
   heartbeats?: boolean;
+  /** Sampled cruises while the origin is slow (default true). */
+  sampledCruise?: boolean;
 }
 
 export interface Trial extends RunVirtualResult {
@@ -43,6 +45,7 @@ export async function trial(o: TrialOptions): Promise<Trial> {
     population: { viewers: sessions * 80, sessions, ...o.population },
     ...(o.constants ? { constants: o.constants } : {}),
     ...(o.heartbeats === false ? { heartbeats: false } : {}),
+    ...(o.sampledCruise === false ? { sampledCruise: false } : {}),
     actions: o.actions ?? [],
     sink: fanOut(...sinks),
   });
