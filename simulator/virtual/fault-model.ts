@@ -91,6 +91,8 @@ export class FaultModel {
   edgeHit = true;
   /** The origin (0 primary, 1 backup) every context's shield pulls from (see originOf). */
   originIdx = 0;
+  /** Per route: 1 when the last compile changed what a request on it reads first (the hot fields). */
+  readonly moved: Uint8Array;
 
   constructor(
     private readonly dims: Dims,
@@ -101,6 +103,7 @@ export class FaultModel {
   ) {
     this.routes = new Float64Array(dims.routes * ROW);
     this.hot = new Float64Array(dims.routes * HOT);
+    this.moved = new Uint8Array(dims.routes);
     this.licence = new Float64Array(dims.drmLabels.length * SROW);
     this.entry = new Float64Array(dims.isps.length * dims.channels.length * 2 * dims.devices.length * SROW);
     this.steering = new Float64Array(dims.regions.length * SROW);
@@ -214,10 +217,18 @@ export class FaultModel {
                       linksClean && isCleanTier(e) && isCleanTier(s) && isCleanTier(o) ? 1 : 0;
                     // The fields every request reads, side by side (one cache line for a context's kinds).
                     const h = route * HOT;
-                    this.hot[h + R_CLEAN] = R[row + R_CLEAN]!;
-                    this.hot[h + R_EDGE_MISS] = edgeMiss;
-                    this.hot[h + R_SHIELD_MISS] = shieldMiss;
-                    this.hot[h + R_ORIGIN] = originIdx;
+                    const H = this.hot;
+                    this.moved[route] =
+                      H[h + R_CLEAN] !== R[row + R_CLEAN] ||
+                      H[h + R_EDGE_MISS] !== edgeMiss ||
+                      H[h + R_SHIELD_MISS] !== shieldMiss ||
+                      H[h + R_ORIGIN] !== originIdx
+                        ? 1
+                        : 0;
+                    H[h + R_CLEAN] = R[row + R_CLEAN]!;
+                    H[h + R_EDGE_MISS] = edgeMiss;
+                    H[h + R_SHIELD_MISS] = shieldMiss;
+                    H[h + R_ORIGIN] = originIdx;
                   }
                 }
               }

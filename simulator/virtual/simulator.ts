@@ -614,6 +614,8 @@ export class PopulationSimulator {
     const m = this.model;
     const man = this.cruiseMan[i]!;
     const seg = man - K_MANIFEST + K_SEGMENT;
+    // Its routes read as before: nothing to do (the usual case: most changes touch a few routes).
+    if (m.moved[man] === 0 && m.moved[seg] === 0) return true;
     if (!m.isClean(seg) || !m.isClean(man) || m.originOf(man) !== this.cruiseOrigin[i]) return false;
     if (this.cruiseLimit[i] === Number.POSITIVE_INFINITY) {
       // A sampled cruise: its draw stands while its odds do; new odds end it after the cycle
