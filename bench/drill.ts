@@ -2,7 +2,8 @@
  * A whole drill in virtual time: `streamdrill run worked-example --team script` minus the CLI —
  * the population model, the QoE metrics, alert evaluation, impact samples, the team and scoring —
  * the issue's target: the worked example (41 minutes of incident, 800,000 viewers, 10,000 model
- * sessions) in at most 2 s of wall time. Three runs; the median counts.
+ * sessions) in at most 2 s of wall time. Five runs in one process; the median counts, and the first
+ * run (which also pays for the JIT's warm-up) is reported on its own.
  */
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +20,8 @@ export interface DrillBenchResult {
   sessions: number;
   viewers: number;
   runsMs: number[];
+  /** The first run: a cold process, as a single `streamdrill run` is. */
+  firstRunMs: number;
   medianMs: number;
   speedUp: number;
   journalEvents: number;
@@ -26,20 +29,22 @@ export interface DrillBenchResult {
   pass: boolean;
 }
 
+const RUNS = 5;
+
 export async function benchDrill(): Promise<DrillBenchResult> {
   const loaded = await loadScenario(resolveScenarioPath('worked-example'));
   const rules = await loadRules();
   const runbook = await loadRunbook();
   const runsMs: number[] = [];
   let events = 0;
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
     const out = await runVirtual({ loaded, rules, rulesFile: DEFAULT_RULES, runbook, team: 'script' });
     runsMs.push(Math.round(performance.now() - t0));
     events = out.events.length;
   }
   const sorted = [...runsMs].sort((a, b) => a - b);
-  const medianMs = sorted[1]!;
+  const medianMs = sorted[(RUNS - 1) / 2]!;
   const simulatedMs = loaded.scenario.duration + 120_000; // plus the warm-up
   return {
     date: new Date().toISOString(),
@@ -53,6 +58,7 @@ export async function benchDrill(): Promise<DrillBenchResult> {
     sessions: loaded.scenario.population.sessions,
     viewers: loaded.scenario.population.viewers,
     runsMs,
+    firstRunMs: runsMs[0]!,
     medianMs,
     speedUp: Math.round(simulatedMs / medianMs),
     journalEvents: events,
