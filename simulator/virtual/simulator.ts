@@ -102,7 +102,7 @@ const EV_HEARTBEAT = 5;
 const EV_STEER = 6;
 const EV_LEAVE = 7;
 const EV_IMPAIR = 8;
-const EV_PULL = 9;
+const EV_CRUISE_END = 9;
 
 /** Most CDN congestion can multiply background impairment by (and the thinning rate). */
 const IMPAIRMENT_THINNING = 4;
@@ -153,7 +153,7 @@ export class PopulationSimulator {
   private readonly segS: number;
   private compiledVersion = -1;
   private joins = 0;
-  private readonly cruises = [0, 0];
+  private readonly cruisesBegun = { closedForm: 0, sampled: 0 };
 
   // Per slot, fixed: who the viewer is.
   private readonly region: Uint8Array;
@@ -221,7 +221,10 @@ export class PopulationSimulator {
   private readonly cruiseOrigin: Uint8Array;
   /** The route of a cruising session's playlist (its segment's differs in the kind only). */
   private readonly cruiseMan: Int32Array;
-  /** A sampled cruise (see maybeCruise) ends here, before the fetch of segment `pullSeg`. */
+  /**
+   * A sampled cruise (see sampledCruise) ends here: just before the fetch of segment `pullSeg`,
+   * or after the cycle under way when its odds changed (pullSeg -1).
+   */
   private readonly cruiseExit: Float64Array;
   /** The segment whose fetch reaches the origin (a sampled cruise's draw), or -1. */
   private readonly pullSeg: Int32Array;
@@ -431,7 +434,7 @@ export class PopulationSimulator {
     return {
       ...s,
       joins: this.joins,
-      cruises: { closedForm: this.cruises[0]!, sampled: this.cruises[1]! },
+      cruises: { ...this.cruisesBegun },
       events: this.emitter.total,
       eventsByType: { ...this.emitter.counts },
       origins: this.origins.map((q, i) => ({
@@ -584,10 +587,7 @@ export class PopulationSimulator {
     // (freezes, drift) wakes its sessions in refreshChannels.
     for (let i = 0; i < this.n; i++) {
       if (this.phase[i] === OFF) continue;
-      if (this.cruise[i] === 1 && !this.recruise(i, t)) {
-        if (this.cruise[i] === 1) this.leaveCruise(i, Math.max(t, this.lastT[i]!));
-        this.wake[i] = Math.min(this.wake[i]!, t);
-      }
+      if (this.cruise[i] === 1) this.recruise(i, t);
       // Sessions pick up a steering change at their next steering reload (every TTL).
       if (this.phase[i] !== STARTING) {
         if (steeringChanged[this.region[i]!]) {
@@ -605,38 +605,46 @@ export class PopulationSimulator {
   }
 
   /**
-   * Whether cruising session i can go on cruising on the stack just compiled (maybeCruise's
-   * stack conditions); if so its expected origin pulls follow the new miss rates.
+   * Cruising session i on the stack just compiled: it goes on cruising while maybeCruise's stack
+   * conditions hold (its expected origin pulls following the new miss rates), else it is back to
+   * full simulation from t.
    */
-  private recruise(i: number, t: number): boolean {
-    const cv = this.channel[i]! * 2 + this.variant[i]!;
-    if (this.cvQuiet[cv] !== 1 || this.adBroken[this.device[i]!]) return false;
+  private recruise(i: number, t: number): void {
     const m = this.model;
     const man = this.cruiseMan[i]!;
     const seg = man - K_MANIFEST + K_SEGMENT;
+    const cv = this.channel[i]! * 2 + this.variant[i]!;
+    if (
+      this.cvQuiet[cv] !== 1 ||
+      this.adBroken[this.device[i]!] ||
+      !m.isClean(seg) ||
+      !m.isClean(man) ||
+      m.originOf(man) !== this.cruiseOrigin[i]
+    ) {
+      this.leaveCruise(i, Math.max(t, this.lastT[i]!));
+      this.wake[i] = Math.min(this.wake[i]!, t);
+      return;
+    }
     // Its routes read as before: nothing to do (the usual case: most changes touch a few routes).
-    if (m.moved[man] === 0 && m.moved[seg] === 0) return true;
-    if (!m.isClean(seg) || !m.isClean(man) || m.originOf(man) !== this.cruiseOrigin[i]) return false;
+    if (m.moved[man] === 0 && m.moved[seg] === 0) return;
     if (this.cruiseLimit[i] === Number.POSITIVE_INFINITY) {
       // A sampled cruise: its draw stands while its odds do; new odds end it after the cycle
       // under way (whose fetch began on the old draw), and the draw is forgotten.
-      if (this.pullOdds(man, seg) === this.cruiseOdds[i]) return true;
-      const last = this.cruiseLast(i, t + CRUISE_FETCH_MS);
+      if (this.pullOdds(man, seg) === this.cruiseOdds[i]) return;
       this.pullSeg[i] = -1;
-      this.cruiseExit[i] = this.ast + last * this.segMs + this.cruiseC[i]! + 1;
-      if (this.cruiseExit[i]! <= t) {
+      this.cruiseExit[i] = this.cruiseCompletion(i, this.cruiseLast(i, t + CRUISE_FETCH_MS)) + 1;
+      if (this.cruiseExit[i]! > t) this.wake[i] = Math.min(this.wake[i]!, this.cruiseExit[i]!);
+      else {
         this.leaveCruise(i, Math.max(t, this.lastT[i]!));
-        return false;
+        this.wake[i] = Math.min(this.wake[i]!, t);
       }
-      this.wake[i] = Math.min(this.wake[i]!, this.cruiseExit[i]!);
-      return true;
+      return;
     }
     const k = this.constants;
     const rate = (this.weight * (k.objectsPerSegment * m.originShare(seg) + m.originShare(man))) / this.segS;
     const o = this.cruiseOrigin[i]!;
     this.cruisePulls[o] = this.cruisePulls[o]! - this.cruiseRate[i]! + rate;
     this.cruiseRate[i] = rate;
-    return true;
   }
 
   private updateCongestion(): void {
@@ -712,7 +720,7 @@ export class PopulationSimulator {
         }
         if (this.cruiseExit[i]! < next) {
           next = this.cruiseExit[i]!;
-          what = EV_PULL;
+          what = EV_CRUISE_END;
         }
         if (next >= tEnd) {
           this.sleep(i, t, next);
@@ -853,18 +861,14 @@ export class PopulationSimulator {
    */
   private heartbeatAt(i: number, t: number, at: number, playing: boolean): void {
     if (this.cruise[i] === 1) this.cruiseAccount(i, at);
-    else if (playing) {
-      const s = (at - t) / 1000;
-      const bits = s * this.videoBps[this.channel[i]! * this.dims.rungs + this.rung[i]!]!;
-      this.hbMedia[i] = this.hbMedia[i]! + s;
-      this.hbBits[i] = this.hbBits[i]! + bits;
-      this.emitHeartbeat(i, at);
-      this.hbMedia[i] = -s;
-      this.hbBits[i] = -bits;
-      this.nextHb[i] = at + this.constants.heartbeatMs;
-      return;
-    }
+    // Played from t to `at` but not integrated yet (a cruise accounts for itself).
+    const s = playing && this.cruise[i] !== 1 ? (at - t) / 1000 : 0;
+    const bits = s * this.videoBps[this.channel[i]! * this.dims.rungs + this.rung[i]!]!;
+    this.hbMedia[i] = this.hbMedia[i]! + s;
+    this.hbBits[i] = this.hbBits[i]! + bits;
     this.emitHeartbeat(i, at);
+    this.hbMedia[i] = 0 - s;
+    this.hbBits[i] = 0 - bits;
     this.nextHb[i] = at + this.constants.heartbeatMs;
   }
 
@@ -1203,7 +1207,7 @@ export class PopulationSimulator {
       return;
     }
     this.enterCruise(i, t, latency, c, origin, man);
-    this.cruises[0]!++;
+    this.cruisesBegun.closedForm++;
     this.cruiseLimit[i] = limit;
     const rate = (this.weight * (k.objectsPerSegment * m.originShare(seg) + m.originShare(man))) / S;
     this.cruiseRate[i] = rate;
@@ -1259,7 +1263,7 @@ export class PopulationSimulator {
     const q = this.pullOdds(man, seg);
     const cycles = this.cleanCycles(q);
     this.enterCruise(i, t, latency, c, origin, man);
-    this.cruises[1]!++;
+    this.cruisesBegun.sampled++;
     // (An infinite limit marks a sampled cruise: a slower origin cannot end it.)
     this.cruiseLimit[i] = Number.POSITIVE_INFINITY;
     this.cruiseOdds[i] = q;
@@ -1285,7 +1289,12 @@ export class PopulationSimulator {
    */
   private schedulePull(i: number, pull: number): void {
     this.pullSeg[i] = Number.isFinite(pull) ? pull : -1;
-    this.cruiseExit[i] = this.ast + pull * this.segMs + this.cruiseC[i]! - CRUISE_FETCH_MS - 1;
+    this.cruiseExit[i] = this.cruiseCompletion(i, pull) - CRUISE_FETCH_MS - 1;
+  }
+
+  /** When a cruising session completes segment n (C includes a typical fetch of CRUISE_FETCH_MS). */
+  private cruiseCompletion(i: number, n: number): number {
+    return this.ast + n * this.segMs + this.cruiseC[i]!;
   }
 
   /** Media and bits played while cruising, up to T. */
