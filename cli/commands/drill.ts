@@ -12,11 +12,12 @@ import { LiveSession, pacerControls } from '../../console/live-session.ts';
 import { RealClock, VirtualClock } from '../../core/clock.ts';
 import type { JournalEvent } from '../../core/journal.ts';
 import { resolveTopology } from '../../origin-stub/topology.ts';
+import type { LoadedScenario } from '../../scenarios/load.ts';
 import type { TeamKind } from '../../simulator/drill.ts';
 import { Pacer } from '../../simulator/pacer.ts';
 import type { RunResult } from '../../simulator/result.ts';
 import { DEFAULT_RULES } from '../../simulator/rules/load.ts';
-import { runVirtual } from '../../simulator/run-virtual.ts';
+import { runVirtual, type VirtualRunOptions } from '../../simulator/run-virtual.ts';
 import { waitForShutdownSignal } from '../lifecycle.ts';
 import { parseHost, parsePort } from '../options.ts';
 import { loadInputs, parsePlayers, recordHistory, summarize, writeOutputs } from './run.ts';
@@ -66,18 +67,25 @@ function consoleOptions(cmd: Command): Command {
     .option('--quiet', 'less output');
 }
 
+/** The run options drill and replay give their runner alike (real and virtual runs take them). */
+type ConsoleRunInputs = Pick<
+  VirtualRunOptions,
+  'loaded' | 'rules' | 'rulesFile' | 'runbook' | 'team' | 'seed' | 'sink' | 'signal'
+>;
+
 /**
  * What drill and replay share: serve the console, run the drill with Ctrl-C handled (every fault
  * removed, the journal written), then the outputs, the history, the summary, the scorecard in the
  * console, and the console kept up for the debrief.
  */
 async function runWithConsole(
+  loaded: LoadedScenario,
   session: LiveSession,
   flags: ConsoleFlags,
   inputs: Awaited<ReturnType<typeof loadInputs>>,
   out: string,
   intro: string[],
-  run: (signal: AbortSignal) => Promise<{ result: RunResult; events: JournalEvent[] }>,
+  run: (common: ConsoleRunInputs) => Promise<{ result: RunResult; events: JournalEvent[] }>,
 ): Promise<void> {
   const server = await hostConsole(session, {
     ...(flags.host ? { host: flags.host } : {}),
@@ -95,7 +103,16 @@ async function runWithConsole(
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const { result, events } = await run(ac.signal);
+    const { result, events } = await run({
+      loaded,
+      rules: inputs.rules,
+      rulesFile: flags.rules,
+      runbook: inputs.runbook,
+      team: flags.team,
+      sink: session,
+      signal: ac.signal,
+      ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+    });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await writeOutputs(out, events, result, inputs.runbook);
@@ -145,21 +162,15 @@ export function registerDrill(program: Command): void {
       });
       const { runReal } = await import('../../simulator/run-real.ts');
       await runWithConsole(
+        loaded,
         session,
         flags,
         inputs,
         flags.out ?? join('runs', `${loaded.name}-drill`),
         [],
-        (signal) =>
+        (common) =>
           runReal({
-            loaded,
-            rules: inputs.rules,
-            rulesFile: flags.rules,
-            runbook: inputs.runbook,
-            team: flags.team,
-            sink: session,
-            signal,
-            ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+            ...common,
             ...(flags.players !== undefined ? { players: flags.players } : {}),
             ...(flags.browser ? { browserPath: flags.browser } : {}),
             onReady: ({ stack, drill, engine, startMs }) => {
@@ -223,24 +234,18 @@ export function registerReplay(program: Command): void {
         `trainer replay of ${loaded.name} at ${flags.speed}x${flags.paused ? ' (paused: press resume in the console)' : ''}`,
       ];
       await runWithConsole(
+        loaded,
         session,
         flags,
         inputs,
         flags.out ?? join('runs', `${loaded.name}-replay`),
         intro,
-        (signal) =>
+        (common) =>
           runVirtual({
-            loaded,
-            rules: inputs.rules,
-            rulesFile: flags.rules,
-            runbook: inputs.runbook,
-            team: flags.team,
-            sink: session,
-            signal,
+            ...common,
             clock,
             warmupMs,
             pace: pacer,
-            ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
             onReady: ({ drill, engine, sim }) => {
               session.attach({
                 desk: drill.desk,

@@ -7,22 +7,21 @@
  * `streamdrill act` produces for the same steps; at the end the scorecard and report appear.
  * Screenshots are written to test/output/ for a person to look at.
  */
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type JournalEvent, readJournal } from '../../core/journal.ts';
-import { type LaunchedBrowser, launchBrowser } from '../../player-harness/browser.ts';
+import type { JournalEvent } from '../../core/journal.ts';
+import type { LaunchedBrowser } from '../../player-harness/browser.ts';
 import { type CliProcess, startCli } from '../support/cli-process.ts';
 import { actionEvents, DRILL_ACTIONS } from '../support/console-actions.ts';
+import { closeAll, interrupt, openConsole } from '../support/console-page.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SCENARIO = join(ROOT, 'test', 'fixtures', 'scenarios', 'console-drill.yaml');
 const SHOTS = join(ROOT, 'test', 'output');
 const cwd = mkdtempSync(join(tmpdir(), 'sd-console-drill-'));
-let child: ChildProcess;
 let cli: CliProcess;
 let url = '';
 let browser: LaunchedBrowser;
@@ -47,12 +46,8 @@ beforeAll(async () => {
     cwd,
     env: { TMPDIR: childTmp },
   });
-  child = cli.child;
   url = await cli.consoleUrl();
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  await page.setViewportSize({ width: 1600, height: 1000 });
-  await page.goto(`${url}/`);
+  ({ browser, page } = await openConsole(url));
   // Players are up and the drill is running: the dashboards carry live stack data.
   await page
     .getByTestId('phase')
@@ -98,15 +93,10 @@ beforeAll(async () => {
   await page.screenshot({ path: join(SHOTS, 'console-drill-scorecard.png'), fullPage: true });
   const report = await page.request.get(`${url}/report`);
   seen.report = await report.text();
-  child.kill('SIGINT');
-  exitCode = await cli.exited;
-  events = await readJournal(join(cwd, 'out', 'journal.jsonl'));
+  ({ exitCode, events } = await interrupt(cli, cwd));
 }, 420_000);
 
-afterAll(async () => {
-  await browser?.close();
-  if (child && child.exitCode === null) child.kill('SIGKILL');
-});
+afterAll(() => closeAll(browser, cli));
 
 describe('the console on a real drill', () => {
   it('renders the live CDN edge dashboard from the stack', () => {

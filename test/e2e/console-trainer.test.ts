@@ -5,21 +5,20 @@
  * middle of the incident: the journal is still written and every fault the timeline applied is
  * removed. Screenshots go to test/output/.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleSnapshot } from '../../console/api.ts';
-import { type JournalEvent, readJournal } from '../../core/journal.ts';
-import { type LaunchedBrowser, launchBrowser } from '../../player-harness/browser.ts';
+import type { JournalEvent } from '../../core/journal.ts';
+import type { LaunchedBrowser } from '../../player-harness/browser.ts';
 import { type CliProcess, startCli } from '../support/cli-process.ts';
+import { closeAll, interrupt, openConsole } from '../support/console-page.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SHOTS = join(ROOT, 'test', 'output');
 const cwd = mkdtempSync(join(tmpdir(), 'sd-console-trainer-'));
-let child: ChildProcess;
 let cli: CliProcess;
 let url = '';
 let browser: LaunchedBrowser;
@@ -35,12 +34,8 @@ beforeAll(async () => {
   cli = startCli(['replay', 'worked-example', '--paused', '--speed', '5', '--no-history', '--out', 'out'], {
     cwd,
   });
-  child = cli.child;
   url = await cli.consoleUrl();
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  await page.setViewportSize({ width: 1600, height: 1000 });
-  await page.goto(`${url}/`);
+  ({ browser, page } = await openConsole(url));
   await page.getByTestId('trainer-bar').waitFor();
   const t0 = (await snapshot()).clock.now;
   await page.waitForTimeout(1500);
@@ -62,15 +57,10 @@ beforeAll(async () => {
   seen.speed = (await snapshot()).clock.speed;
   await page.screenshot({ path: join(SHOTS, 'console-trainer.png'), fullPage: true });
   // Ctrl-C in the middle of the incident.
-  child.kill('SIGINT');
-  exitCode = await cli.exited;
-  events = await readJournal(join(cwd, 'out', 'journal.jsonl'));
+  ({ exitCode, events } = await interrupt(cli, cwd));
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  if (child && child.exitCode === null) child.kill('SIGKILL');
-});
+afterAll(() => closeAll(browser, cli));
 
 describe('trainer mode in the console', () => {
   it('starts paused: drill time stands still until the trainer resumes', () => {
