@@ -7,10 +7,10 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { runVirtual } from '../drill/run-virtual.ts';
+import { loadRunbook } from '../incident/runbook.ts';
+import { DEFAULT_RULES, loadRules } from '../rules/load.ts';
 import { loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
-import { loadRunbook } from '../simulator/incident/runbook.ts';
-import { DEFAULT_RULES, loadRules } from '../simulator/rules/load.ts';
-import { runVirtual } from '../simulator/run-virtual.ts';
 
 export interface DrillBenchResult {
   date: string;

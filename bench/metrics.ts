@@ -10,10 +10,10 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { SESSION_EVENT_TYPES, type SessionEvent, type SessionLabels } from '../core/events.ts';
 import { createRng, type Rng } from '../core/rng.ts';
-import { SESSION_EVENT_TYPES, type SessionEvent, type SessionLabels } from '../player-harness/events.ts';
-import { type LabelKey, MetricEngine, type QoeMetrics } from '../player-harness/metrics/engine.ts';
-import { IncrementalQoe, type QoeSource } from '../player-harness/metrics/incremental.ts';
+import { type LabelKey, MetricEngine, type QoeMetrics } from '../metrics/engine.ts';
+import { IncrementalQoe, type QoeSource } from '../metrics/incremental.ts';
 
 const T0 = Date.UTC(2026, 2, 1, 20);
 const TICK = 15_000;

@@ -6,15 +6,15 @@
  * (median), emission included.
  */
 import { cpus } from 'node:os';
-import type { SessionEvent } from '../player-harness/events.ts';
-import { runVirtual } from '../simulator/virtual/run.ts';
+import type { SessionEvent } from '../core/events.ts';
+import { runVirtual } from '../simulator/run.ts';
 import {
   WORKED_EXAMPLE_END,
   WORKED_EXAMPLE_POPULATION,
   WORKED_EXAMPLE_START,
   WORKED_EXAMPLE_TOPOLOGY,
   workedExampleActions,
-} from '../simulator/virtual/worked-example.ts';
+} from '../simulator/worked-example.ts';
 
 export interface VirtualBenchResult {
   date: string;

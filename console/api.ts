@@ -13,7 +13,7 @@
  *   GET  /api/dashboards/:id       Dashboard
  *   GET  /api/events               text/event-stream of JournalLine (every journal event but
  *                                  per-session player events), `event: journal`
- *   POST /api/act                  body: ActionInput (see simulator/incident/actions.ts) → ActResponse
+ *   POST /api/act                  body: ActionInput (see incident/actions.ts) → ActResponse
  *                                  errors: 400 { error } naming the field and what was expected
  *   POST /api/timeline/:id/note    body: { role, text } → ScribeEntry (edits a scribe entry's note;
  *                                  journaled as `scribe.note`)

@@ -6,10 +6,10 @@
  * What a dashboard cannot know in a mode is said in its notes, never invented.
  */
 
+import type { LabelKey, QoeMetrics } from '../metrics/engine.ts';
+import type { QoeSource } from '../metrics/incremental.ts';
 import type { Stack } from '../origin-stub/stack.ts';
-import type { LabelKey, QoeMetrics } from '../player-harness/metrics/engine.ts';
-import type { QoeSource } from '../player-harness/metrics/incremental.ts';
-import type { PopulationSimulator } from '../simulator/virtual/simulator.ts';
+import type { PopulationSimulator } from '../simulator/simulator.ts';
 import {
   DASHBOARD_IDS,
   DASHBOARD_NAMES,

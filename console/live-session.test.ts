@@ -7,12 +7,12 @@
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../core/clock.ts';
+import { Pacer } from '../drill/pacer.ts';
+import { type RunOutcome, runVirtual } from '../drill/run-virtual.ts';
+import { loadRunbook } from '../incident/runbook.ts';
 import { resolveTopology } from '../origin-stub/topology.ts';
+import { DEFAULT_RULES, loadRules } from '../rules/load.ts';
 import { loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
-import { loadRunbook } from '../simulator/incident/runbook.ts';
-import { Pacer } from '../simulator/pacer.ts';
-import { DEFAULT_RULES, loadRules } from '../simulator/rules/load.ts';
-import { type RunOutcome, runVirtual } from '../simulator/run-virtual.ts';
 import type { ConsoleInfo, ConsoleSnapshot, DashboardSummary, QoePoint, TrainerView } from './api.ts';
 import { VirtualDashboards } from './dashboards.ts';
 import { LiveSession, pacerControls } from './live-session.ts';

@@ -7,16 +7,16 @@
 import { readFile } from 'node:fs/promises';
 import type { Clock, TimerHandle } from '../core/clock.ts';
 import type { JournalEvent, JournalSink } from '../core/journal.ts';
+import type { Pacer } from '../drill/pacer.ts';
+import { ActionError, type IncidentDesk } from '../incident/desk.ts';
+import type { Runbook } from '../incident/runbook.ts';
+import { scoreJournal } from '../incident/scoring.ts';
+import { SEVERITIES } from '../incident/severities.ts';
+import type { LabelKey } from '../metrics/engine.ts';
+import type { QoeSource } from '../metrics/incremental.ts';
 import { DEPLOY_COMPONENTS } from '../origin-stub/control/deploys.ts';
-import type { LabelKey } from '../player-harness/metrics/engine.ts';
-import type { QoeSource } from '../player-harness/metrics/incremental.ts';
+import type { RuleFile } from '../rules/schema.ts';
 import type { LoadedScenario } from '../scenarios/load.ts';
-import { ActionError, type IncidentDesk } from '../simulator/incident/desk.ts';
-import type { Runbook } from '../simulator/incident/runbook.ts';
-import { scoreJournal } from '../simulator/incident/scoring.ts';
-import { SEVERITIES } from '../simulator/incident/severities.ts';
-import type { Pacer } from '../simulator/pacer.ts';
-import type { RuleFile } from '../simulator/rules/schema.ts';
 import {
   type AlertView,
   type ConsoleInfo,

@@ -1,21 +1,26 @@
 /**
- * The console server on a real loopback socket, over the fake session: the built app at `/`, the
- * journal as a server-sent event stream, the token beyond loopback, and nothing left listening.
+ * The console server on a real loopback socket, over a paused trainer replay of the worked example:
+ * the built app at `/`, the journal as a server-sent event stream, the token beyond loopback, and
+ * nothing left listening.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ReplaySession, startReplaySession } from '../test/support/replay-session.ts';
 import { ensureConsoleBuilt } from './build.ts';
-import { FakeSession } from './fake-session.ts';
 import { type ConsoleServer, startConsoleServer } from './server.ts';
 
 let server: ConsoleServer;
-const session = new FakeSession({ trainer: true });
+let replay: ReplaySession;
+let session: ReplaySession['session'];
 
 beforeAll(async () => {
+  replay = await startReplaySession();
+  session = replay.session;
   server = await startConsoleServer({ session, appDir: await ensureConsoleBuilt() });
 }, 60_000);
 
 afterAll(async () => {
   await server.close();
+  await replay.stop();
 });
 
 describe('the console server', () => {

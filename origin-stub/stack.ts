@@ -13,6 +13,8 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Clock } from '../core/clock.ts';
 import { RealClock } from '../core/clock.ts';
+import { FaultRegistry } from '../faults/registry.ts';
+import type { Component } from '../faults/types.ts';
 import { FaultProxy } from '../proxy/client.ts';
 import { capacityPlugin, createCapacityGate } from './cdn/capacity.ts';
 import { type Pop, startPop } from './cdn/pop.ts';
@@ -24,8 +26,6 @@ import { TcpFaults } from './control/tcp-faults.ts';
 import { createClearKeyServer } from './drm/clearkey-server.ts';
 import { factsFromPath } from './faults/facts.ts';
 import { installFaultHook } from './faults/http-hook.ts';
-import { FaultRegistry } from './faults/registry.ts';
-import type { Component } from './faults/types.ts';
 import { loadAllMedia } from './media/load-media.ts';
 import { ManifestMonitor, type ManifestTarget } from './observability/manifest-monitor.ts';
 import { createStackMetrics } from './observability/metrics.ts';
@@ -34,6 +34,7 @@ import { StackObserver } from './observability/state.ts';
 import { prepareLiveChannels } from './packager/channels.ts';
 import { createLiveOrigin, type LiveOrigin } from './packager/origin.ts';
 import type { LiveTiming } from './packager/timeline.ts';
+import type { LinkInfo, StackParts } from './parts.ts';
 import { EntryPoint } from './playback/entry.ts';
 import { playerPagePlugin } from './playback/player-page.ts';
 import { SteeringService } from './steering/server.ts';
@@ -54,16 +55,7 @@ export interface StackOptions {
   manifestMonitorMs?: number;
 }
 
-export interface LinkInfo {
-  name: string;
-  /** host:port the link listens on. */
-  listen: string;
-  /** host:port it forwards to. */
-  upstream: string;
-  from: string;
-  to: string;
-  labels: Record<string, string>;
-}
+export type { LinkInfo } from './parts.ts';
 
 export interface StackServers {
   control: string;
@@ -74,7 +66,7 @@ export interface StackServers {
   backupOrigin: string;
 }
 
-export class Stack {
+export class Stack implements StackParts {
   readonly links = new Map<string, LinkInfo>();
   readonly pops: Pop[] = [];
   readonly servers: Record<string, FastifyInstance> = {};

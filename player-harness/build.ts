@@ -13,7 +13,7 @@ const page = new ViteApp({
   root: PAGE_DIR,
   outDir: DIST_DIR,
   sources: () => [
-    join(import.meta.dirname, 'events.ts'),
+    join(import.meta.dirname, '..', 'core', 'events.ts'),
     require.resolve('hls.js/package.json'),
     require.resolve('shaka-player/package.json'),
   ],

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../core/clock.ts';
+import type { SessionEvent } from '../core/events.ts';
 import { MemoryJournal } from '../core/journal.ts';
 import { Collector, parseWindow, summaryLine } from './collector.ts';
-import type { SessionEvent } from './events.ts';
 
 const labels: SessionEvent['labels'] = {
   region: 'emea',

@@ -20,9 +20,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
+import { SESSION_EVENT_TYPES, type SessionEvent, sessionJournalEvent } from '../core/events.ts';
 import type { JournalEvent, JournalSink } from '../core/journal.ts';
 import { counterFrom, gaugeFrom, type Sample } from '../core/prom.ts';
-import { SESSION_EVENT_TYPES, type SessionEvent, sessionJournalEvent } from './events.ts';
 import {
   type EngineOptions,
   LABEL_KEYS,
@@ -30,7 +30,7 @@ import {
   type LabelKey,
   MetricEngine,
   type QoeMetrics,
-} from './metrics/engine.ts';
+} from '../metrics/engine.ts';
 
 /** Slices reported in metrics.json, metrics.sample and Prometheus. */
 export const REPORT_DIMENSIONS = [

@@ -6,13 +6,13 @@
 import type { Clock } from '../core/clock.ts';
 import { RealClock } from '../core/clock.ts';
 import type { JournalSink } from '../core/journal.ts';
+import type { EngineOptions } from '../metrics/engine.ts';
 import type { Stack } from '../origin-stub/stack.ts';
 import { type LaunchedBrowser, launchBrowser } from './browser.ts';
 import { ensurePageBuilt } from './build.ts';
 import type { ViewerSpec } from './cohorts.ts';
 import { Collector } from './collector.ts';
 import { Fleet, type FleetOptions, pathwayHostsFromLinks } from './fleet.ts';
-import type { EngineOptions } from './metrics/engine.ts';
 
 export interface HarnessOptions {
   stack: Pick<Stack, 'links' | 'linkUrl'>;

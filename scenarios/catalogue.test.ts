@@ -4,9 +4,9 @@
  * lever is one the scenario accepts (or none where no lever helps).
  */
 import { describe, expect, it } from 'vitest';
-import { loadRunbook } from '../simulator/incident/runbook.ts';
-import { DEFAULT_RULES, loadRules } from '../simulator/rules/load.ts';
-import { runVirtual } from '../simulator/run-virtual.ts';
+import { runVirtual } from '../drill/run-virtual.ts';
+import { loadRunbook } from '../incident/runbook.ts';
+import { DEFAULT_RULES, loadRules } from '../rules/load.ts';
 import { listScenarioFiles, loadScenario } from './load.ts';
 
 const files = (await listScenarioFiles()).filter((f) => !f.endsWith('worked-example.yaml'));

@@ -3,7 +3,7 @@
  * accept `2m` strings). `npm run schemas` rewrites the published files; a test checks they are current.
  */
 import { z } from 'zod';
-import { RuleFileSchema } from '../simulator/rules/schema.ts';
+import { RuleFileSchema } from '../rules/schema.ts';
 import { ScenarioSchema } from './schema.ts';
 
 export function scenarioJsonSchema(): Record<string, unknown> {

@@ -4,6 +4,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { SCENARIO_DIR } from '../core/paths.ts';
 import {
   InputFileError,
   type InputIssue,
@@ -11,9 +12,8 @@ import {
   type ParsedYaml,
   readYaml,
 } from '../core/yaml-file.ts';
-import { TCP_FAULT_TYPES, type TcpFaultInput, TcpFaultSchema } from '../origin-stub/control/tcp-faults.ts';
-import { type HttpFaultInput, HttpFaultSchema } from '../origin-stub/faults/types.ts';
-import { SCENARIO_DIR } from './dir.ts';
+import { TCP_FAULT_TYPES, type TcpFaultInput, TcpFaultSchema } from '../faults/tcp.ts';
+import { type HttpFaultInput, HttpFaultSchema } from '../faults/types.ts';
 import {
   FaultStepSchema,
   type FaultStepSpec,

@@ -4,11 +4,11 @@
  */
 import { z } from 'zod';
 import { DurationMs } from '../core/duration.ts';
-import { TCP_FAULT_TYPES } from '../origin-stub/control/tcp-faults.ts';
+import { TCP_FAULT_TYPES } from '../faults/tcp.ts';
+import { TeamSchema } from '../incident/team-schema.ts';
+import { METRIC_IDS, WhereSchema } from '../metrics/catalogue.ts';
 import { TopologySchema } from '../origin-stub/topology.ts';
-import { TeamSchema } from '../simulator/incident/team-schema.ts';
-import { PopulationSpecSchema } from '../simulator/virtual/population.ts';
-import { METRIC_IDS, WhereSchema } from './metrics.ts';
+import { PopulationSpecSchema } from '../simulator/population.ts';
 
 export const HTTP_FAULT_TYPES = [
   'http-status',
@@ -35,7 +35,7 @@ const mix = z
 const labels = z.record(z.string().min(1), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]));
 
 /**
- * Who watches: the virtual-time simulator's population (one definition, simulator/virtual) plus
+ * Who watches: the virtual-time simulator's population (one definition, simulator/population.ts) plus
  * how many real players stand for it in real time.
  */
 export const PopulationSchema = PopulationSpecSchema.extend({

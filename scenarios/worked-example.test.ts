@@ -11,10 +11,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../core/journal.ts';
-import type { ImpactFigures } from '../simulator/incident/impact.ts';
-import { loadRunbook } from '../simulator/incident/runbook.ts';
-import { DEFAULT_RULES, loadRules } from '../simulator/rules/load.ts';
-import { type RunOutcome, runVirtual } from '../simulator/run-virtual.ts';
+import { type RunOutcome, runVirtual } from '../drill/run-virtual.ts';
+import type { ImpactFigures } from '../incident/impact.ts';
+import { loadRunbook } from '../incident/runbook.ts';
+import { DEFAULT_RULES, loadRules } from '../rules/load.ts';
 import { loadScenario, resolveScenarioPath } from './load.ts';
 
 let scripted: RunOutcome;

@@ -14,10 +14,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { runReal } from '../drill/run-real.ts';
+import { loadRunbook } from '../incident/runbook.ts';
+import { loadRules } from '../rules/load.ts';
 import { loadScenario } from '../scenarios/load.ts';
-import { loadRunbook } from '../simulator/incident/runbook.ts';
-import { loadRules } from '../simulator/rules/load.ts';
-import { runReal } from '../simulator/run-real.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const SCENARIO = join(ROOT, 'test/fixtures/scenarios/cdn-pop-short.yaml');

@@ -6,21 +6,21 @@
  */
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { RealDashboards, VirtualDashboards } from '../../console/dashboards.ts';
+import { RealDashboards } from '../../console/dashboards.ts';
 import { hostConsole } from '../../console/host.ts';
-import { LiveSession, pacerControls } from '../../console/live-session.ts';
-import { RealClock, VirtualClock } from '../../core/clock.ts';
+import { LiveSession } from '../../console/live-session.ts';
+import { prepareReplay } from '../../console/replay.ts';
+import { RealClock } from '../../core/clock.ts';
 import type { JournalEvent } from '../../core/journal.ts';
+import type { TeamKind } from '../../drill/drill.ts';
+import type { RunResult } from '../../drill/result.ts';
+import type { VirtualRunOptions } from '../../drill/run-virtual.ts';
 import { resolveTopology } from '../../origin-stub/topology.ts';
+import { DEFAULT_RULES } from '../../rules/load.ts';
 import type { LoadedScenario } from '../../scenarios/load.ts';
-import type { TeamKind } from '../../simulator/drill.ts';
-import { Pacer } from '../../simulator/pacer.ts';
-import type { RunResult } from '../../simulator/result.ts';
-import { DEFAULT_RULES } from '../../simulator/rules/load.ts';
-import { runVirtual, type VirtualRunOptions } from '../../simulator/run-virtual.ts';
 import { waitForShutdownSignal } from '../lifecycle.ts';
 import { parseHost, parsePort } from '../options.ts';
-import { loadInputs, parsePlayers, recordHistory, summarize, writeOutputs } from './run.ts';
+import { loadInputs, parsePlayers, recordHistory, summarize, writeOutputs } from '../run-output.ts';
 import { loadScenarioOrExplain } from './scenarios.ts';
 
 interface ConsoleFlags {
@@ -160,7 +160,7 @@ export function registerDrill(program: Command): void {
         regions: Object.keys(topology.regions),
         cdns: topology.cdns,
       });
-      const { runReal } = await import('../../simulator/run-real.ts');
+      const { runReal } = await import('../../drill/run-real.ts');
       await runWithConsole(
         loaded,
         session,
@@ -211,50 +211,24 @@ export function registerReplay(program: Command): void {
     .action(async (name: string, flags: ConsoleFlags & { speed: number; paused?: boolean }) => {
       const loaded = await loadScenarioOrExplain(name);
       const inputs = await loadInputs(flags.rules, flags.runbook);
-      const topology = resolveTopology(loaded.scenario.topology ?? {});
-      const scenario = loaded.scenario;
-      const startMs = Date.parse(scenario.start.at);
-      const warmupMs = 120_000;
-      const clock = new VirtualClock(startMs - warmupMs);
-      const pacer = new Pacer(flags.speed);
-      if (flags.paused) pacer.pause();
-      const session = new LiveSession({
+      const replay = prepareReplay({
         loaded,
         rules: inputs.rules,
         runbook: inputs.runbook,
-        mode: 'virtual',
-        clock,
-        startMs,
-        regions: Object.keys(topology.regions),
-        cdns: topology.cdns,
-        trainer: pacerControls(pacer),
+        speed: flags.speed,
+        paused: flags.paused === true,
       });
-      const channels = Object.keys(scenario.population.channels);
       const intro = [
         `trainer replay of ${loaded.name} at ${flags.speed}x${flags.paused ? ' (paused: press resume in the console)' : ''}`,
       ];
       await runWithConsole(
         loaded,
-        session,
+        replay.session,
         flags,
         inputs,
         flags.out ?? join('runs', `${loaded.name}-replay`),
         intro,
-        (common) =>
-          runVirtual({
-            ...common,
-            clock,
-            warmupMs,
-            pace: pacer,
-            onReady: ({ drill, engine, sim }) => {
-              session.attach({
-                desk: drill.desk,
-                record: (e) => drill.record(e),
-                engine,
-                dashboards: new VirtualDashboards(sim, engine, channels),
-              });
-            },
-          }),
+        (common) => replay.run(common),
       );
     });
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { RealClock } from '../../core/clock.ts';
 import { JournalWriter } from '../../core/journal.ts';
+import type { QoeMetrics } from '../../metrics/engine.ts';
 import { Stack } from '../../origin-stub/stack.ts';
 import { BrowserNotFoundError, findBrowser } from '../../player-harness/browser.ts';
 import {
@@ -21,7 +22,6 @@ import {
 } from '../../player-harness/cohorts.ts';
 import { parseWindow, REPORT_DIMENSIONS, summaryLine } from '../../player-harness/collector.ts';
 import { Harness } from '../../player-harness/harness.ts';
-import type { QoeMetrics } from '../../player-harness/metrics/engine.ts';
 import { STACK_FILE, STATE_DIR } from '../control-client.ts';
 import { InputError, UsageError } from '../errors.ts';
 import { parsePort } from '../options.ts';

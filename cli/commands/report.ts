@@ -4,9 +4,9 @@
  */
 import type { Command } from 'commander';
 import { ReportInputError, writeReport } from '../../reports/report/index.ts';
-import { DEFAULT_RULES } from '../../simulator/rules/load.ts';
+import { DEFAULT_RULES } from '../../rules/load.ts';
 import { InputError } from '../errors.ts';
-import { loadInputs } from './run.ts';
+import { loadInputs } from '../run-output.ts';
 
 export function registerReport(program: Command): void {
   program

@@ -1,14 +1,14 @@
 /** The real-time half of `streamdrill run --real`: stack, players, live status, Ctrl-C handling. */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TeamKind } from '../../drill/drill.ts';
+import { runReal } from '../../drill/run-real.ts';
+import type { Runbook } from '../../incident/runbook.ts';
+import type { WebhookTarget } from '../../rules/notify.ts';
+import type { RuleFile } from '../../rules/schema.ts';
 import type { LoadedScenario } from '../../scenarios/load.ts';
-import type { TeamKind } from '../../simulator/drill.ts';
-import type { Runbook } from '../../simulator/incident/runbook.ts';
-import type { WebhookTarget } from '../../simulator/rules/notify.ts';
-import type { RuleFile } from '../../simulator/rules/schema.ts';
-import { runReal } from '../../simulator/run-real.ts';
 import { STACK_FILE, STATE_DIR } from '../control-client.ts';
-import { recordHistory, summarize, writeOutputs } from './run.ts';
+import { recordHistory, summarize, writeOutputs } from '../run-output.ts';
 
 export interface RealFlags {
   seed?: string;

@@ -1,10 +1,10 @@
 /** `streamdrill score <journal>`: rescore a run from its journal alone (e.g. against another runbook). */
 import type { Command } from 'commander';
 import { JournalFormatError, readJournal } from '../../core/journal.ts';
-import { scoreJournal } from '../../simulator/incident/scoring.ts';
-import { DEFAULT_RULES } from '../../simulator/rules/load.ts';
+import { scoreJournal } from '../../incident/scoring.ts';
+import { DEFAULT_RULES } from '../../rules/load.ts';
 import { InputError } from '../errors.ts';
-import { loadInputs, scorecardTable } from './run.ts';
+import { loadInputs, scorecardTable } from '../run-output.ts';
 
 export function registerScore(program: Command): void {
   program

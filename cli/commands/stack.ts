@@ -4,7 +4,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { TCP_FAULT_TYPES } from '../../origin-stub/control/tcp-faults.ts';
+import { TCP_FAULT_TYPES } from '../../faults/tcp.ts';
 import { Stack } from '../../origin-stub/stack.ts';
 import { HTTP_FAULT_TYPES } from '../../scenarios/schema.ts';
 import { callControl, controlUrl, STACK_FILE, STATE_DIR } from '../control-client.ts';

@@ -12,14 +12,6 @@ import { formatDuration } from '../../core/duration.ts';
 import { JournalFormatError, readJournal } from '../../core/journal.ts';
 import { junitXml } from '../../core/junit.ts';
 import { InputFileError } from '../../core/yaml-file.ts';
-import { listScenarioFiles, loadScenario, resolveScenarioPath, SCENARIO_DIR } from '../../scenarios/load.ts';
-import {
-  findPromtool,
-  PromRuleFileError,
-  PromtoolMissingError,
-  RunDataError,
-  runPromtoolForRun,
-} from '../../simulator/prometheus/index.ts';
 import {
   type ReplayScenario,
   type RuleCase,
@@ -27,9 +19,17 @@ import {
   ruleReport,
   scenarioFromJournal,
   testRulesOnScenario,
-} from '../../simulator/regression.ts';
+} from '../../drill/regression.ts';
+import {
+  findPromtool,
+  PromRuleFileError,
+  PromtoolMissingError,
+  RunDataError,
+  runPromtoolForRun,
+} from '../../prometheus/index.ts';
+import { listScenarioFiles, loadScenario, resolveScenarioPath, SCENARIO_DIR } from '../../scenarios/load.ts';
 import { InputError, UsageError } from '../errors.ts';
-import { loadInputs } from './run.ts';
+import { loadInputs } from '../run-output.ts';
 
 interface Flags {
   rules: string;

@@ -1,8 +1,8 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { RealClock, VirtualClock } from '../../core/clock.ts';
+import { httpGet } from '../../test/support/fake-origin.ts';
 import { capacityPlugin, createCapacityGate } from './capacity.ts';
-import { httpGet } from './fake-origin.ts';
 
 describe('capacity gate', () => {
   it('serves at most `concurrency` at once, each for at least serviceMs, in FIFO order', async () => {

@@ -2,11 +2,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../core/clock.ts';
-import { FaultRegistry } from '../faults/registry.ts';
+import { FaultRegistry } from '../../faults/registry.ts';
+import { httpGet } from '../../test/support/fake-origin.ts';
 import { DEFAULT_MEDIA_DIR, loadChannelMedia } from '../media/load-media.ts';
 import { prepareLiveChannels } from '../packager/channels.ts';
 import { CACHE_MANIFEST, CACHE_SEGMENT, createLiveOrigin } from '../packager/origin.ts';
-import { httpGet } from './fake-origin.ts';
 import { type Pop, startPop } from './pop.ts';
 
 const AST = Date.UTC(2026, 0, 1);

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Clock, RealClock, VirtualClock } from '../../core/clock.ts';
-import { FaultRegistry } from '../faults/registry.ts';
-import { FAKE_PLAYLIST, type FakeOrigin, httpGet, startFakeOrigin } from './fake-origin.ts';
+import { FaultRegistry } from '../../faults/registry.ts';
+import { FAKE_PLAYLIST, type FakeOrigin, httpGet, startFakeOrigin } from '../../test/support/fake-origin.ts';
 import { type Pop, type PopOptions, startPop } from './pop.ts';
 
 const SEG = '/live/news/clear/360p/12.m4s';

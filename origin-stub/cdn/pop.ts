@@ -9,9 +9,9 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock, TimerHandle } from '../../core/clock.ts';
-import { corruptManifest } from '../faults/malform.ts';
-import type { FaultRegistry } from '../faults/registry.ts';
-import type { RequestEffects } from '../faults/types.ts';
+import { corruptManifest } from '../../faults/malform.ts';
+import type { FaultRegistry } from '../../faults/registry.ts';
+import type { RequestEffects } from '../../faults/types.ts';
 import { DEFAULT_CACHE_BYTES, LruCache, type StoredHeaders, varyNames, varySuffix } from './cache.ts';
 import { isPrivateOrNoStore, sharedTtlMs } from './cache-control.ts';
 import { type CmcdSession, CmcdTracker } from './cmcd.ts';

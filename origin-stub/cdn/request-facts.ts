@@ -3,7 +3,7 @@
  * (`/live/<channel>/<variant>/[<rendition>/]<file>`, see packager/origin.ts), the cache key, and the
  * fault-matching facts.
  */
-import type { ObjectKind, RequestFacts } from '../faults/types.ts';
+import type { ObjectKind, RequestFacts } from '../../faults/types.ts';
 
 export type KindLabel = 'manifest' | 'init' | 'segment' | 'other';
 

@@ -18,14 +18,14 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { zodIssuesLine } from '../../core/zod-message.ts';
-import { FaultInputError } from '../faults/registry.ts';
+import { FaultInputError } from '../../faults/registry.ts';
 import type { ManifestMonitor } from '../observability/manifest-monitor.ts';
 import type { StackObserver } from '../observability/state.ts';
-import type { Stack } from '../stack.ts';
+import type { StackParts } from '../parts.ts';
 import type { TcpFaults } from './tcp-faults.ts';
 
 export interface ControlDeps {
-  stack: Stack;
+  stack: StackParts;
   tcp: TcpFaults;
   observer: StackObserver;
   monitor: ManifestMonitor;

@@ -1,6 +1,7 @@
 /** Request facts from a stack URL path: `[/d/<deviceClass>]/live/<channel>/<variant>/[<rendition>/]<file>`. */
+
+import type { RequestFacts } from '../../faults/types.ts';
 import { parseRequestTarget } from '../cdn/request-facts.ts';
-import type { RequestFacts } from './types.ts';
 
 export type PathFacts = Pick<RequestFacts, 'channel' | 'variant' | 'rendition' | 'kind' | 'deviceClass'>;
 

@@ -5,9 +5,9 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../../core/clock.ts';
-import { malformManifest } from './malform.ts';
-import type { FaultRegistry } from './registry.ts';
-import type { RequestEffects, RequestFacts } from './types.ts';
+import { malformManifest } from '../../faults/malform.ts';
+import type { FaultRegistry } from '../../faults/registry.ts';
+import type { RequestEffects, RequestFacts } from '../../faults/types.ts';
 
 const EFFECTS = Symbol('streamdrill.faultEffects');
 type WithEffects = FastifyRequest & { [EFFECTS]?: RequestEffects };

@@ -2,12 +2,12 @@
 import { Registry } from 'prom-client';
 import { counterFrom, gaugeFrom, type Sample } from '../../core/prom.ts';
 import type { TcpFaults } from '../control/tcp-faults.ts';
-import type { Stack } from '../stack.ts';
+import type { StackParts } from '../parts.ts';
 import type { ManifestMonitor } from './manifest-monitor.ts';
 import type { StackObserver } from './state.ts';
 
 export function createStackMetrics(
-  stack: Stack,
+  stack: StackParts,
   observer: StackObserver,
   monitor: ManifestMonitor,
   tcp: TcpFaults,
@@ -92,7 +92,7 @@ export function createStackMetrics(
 
   // 3. CDN edge health per POP
   const popLabels = ['cdn', 'pop', 'region', 'tier'];
-  const pops = (read: (s: ReturnType<Stack['pops'][number]['stats']>) => number) => (): Sample[] =>
+  const pops = (read: (s: ReturnType<StackParts['pops'][number]['stats']>) => number) => (): Sample[] =>
     stack.pops.map((p) => [{ cdn: p.cdn, pop: p.name, region: p.region, tier: p.tier }, read(p.stats())]);
   counterFrom(
     r,

@@ -5,7 +5,7 @@
 
 import type { TcpFaults } from '../control/tcp-faults.ts';
 import { latestAvailableNumber, segmentTiming } from '../packager/timeline.ts';
-import type { Stack } from '../stack.ts';
+import type { StackParts } from '../parts.ts';
 import type { ManifestMonitor } from './manifest-monitor.ts';
 
 interface PopSample {
@@ -34,10 +34,10 @@ const SAMPLE_MS = 5_000;
 
 export class StackObserver {
   private readonly samples = new Map<string, PopSample[]>();
-  private timer: ReturnType<Stack['clock']['setInterval']> | undefined;
+  private timer: ReturnType<StackParts['clock']['setInterval']> | undefined;
 
   constructor(
-    private readonly stack: Stack,
+    private readonly stack: StackParts,
     private readonly tcp: TcpFaults,
     private readonly monitor: ManifestMonitor,
   ) {}

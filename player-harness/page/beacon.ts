@@ -3,7 +3,7 @@
  * survives the page closing), `sendBeacon` on pagehide, and failed batches kept for the next try
  * (at most 5000 events, oldest dropped first).
  */
-import type { SessionEvent } from '../events.ts';
+import type { SessionEvent } from '../../core/events.ts';
 import type { BeaconBody } from './protocol.ts';
 
 const MAX_QUEUED = 5000;

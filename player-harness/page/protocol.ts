@@ -2,7 +2,7 @@
  * What travels between Node (fleet, collector) and the player page: the page's setup, one viewer's
  * configuration, the beacon body and the page state tests read. Types only, shared by both sides.
  */
-import type { SessionEvent } from '../events.ts';
+import type { SessionEvent } from '../../core/events.ts';
 
 export type PlayerName = 'hlsjs' | 'shaka';
 

@@ -14,7 +14,7 @@
  *   a change emits pathwayChange. Events wait (with their own timestamps) until the first segment
  *   request tells which pathway the session uses, so the request is labelled with the CDN it used.
  */
-import type { PlayerErrorInfo, SessionEvent, SessionEventType, SessionLabels } from '../events.ts';
+import type { PlayerErrorInfo, SessionEvent, SessionEventType, SessionLabels } from '../../core/events.ts';
 import type { AdapterFactory, PlayerAdapter, Rendition, SessionInfo } from './adapters/adapter.ts';
 import type { Beacon } from './beacon.ts';
 import type { PathwayHost, ViewerConfig, ViewerState } from './protocol.ts';

@@ -6,7 +6,7 @@ import { realpathSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { type JournalEvent, JournalFormatError, readJournal } from '../../core/journal.ts';
-import type { RunResult } from '../../simulator/result.ts';
+import type { RunResult } from '../../drill/result.ts';
 import { HistoryError } from './db.ts';
 
 export interface RunOnDisk {

@@ -7,10 +7,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { JournalEvent } from '../../core/journal.ts';
-import { loadRunbook } from '../../simulator/incident/runbook.ts';
-import { type Scorecard, scoreJournal } from '../../simulator/incident/scoring.ts';
-import type { RunResult } from '../../simulator/result.ts';
-import { loadRules } from '../../simulator/rules/load.ts';
+import type { RunResult } from '../../drill/result.ts';
+import { loadRunbook } from '../../incident/runbook.ts';
+import { type Scorecard, scoreJournal } from '../../incident/scoring.ts';
+import { loadRules } from '../../rules/load.ts';
 import { DEFAULT_HISTORY_DB, type HistoryDb, HistoryError, openHistory } from './db.ts';
 
 export interface RecordRunInput {

@@ -2,7 +2,7 @@
  * report.html: one self-contained page (inline CSS, inline SVG, no scripts, no network) that opens
  * offline from a file and prints cleanly.
  */
-import type { ImpactFigures } from '../../simulator/incident/impact.ts';
+import type { ImpactFigures } from '../../incident/impact.ts';
 import { clock, count, dateTime, dur, esc, labelText, pct, rel } from './format.ts';
 import { summarizeImpact } from './impact.ts';
 import type { Marker, ReportModel } from './load.ts';

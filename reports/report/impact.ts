@@ -2,7 +2,7 @@
  * Impact in numbers for the report and the review: the peak affected share and where, how long
  * users were affected, and how many viewers that was (estimated from the weighted samples).
  */
-import type { ImpactSample } from '../../simulator/incident/impact.ts';
+import type { ImpactSample } from '../../incident/impact.ts';
 import type { ReportModel } from './load.ts';
 
 /** Same margin the severity grid uses for "above baseline" (SEV3: 0.5 points). */

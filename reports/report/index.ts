@@ -3,7 +3,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Runbook } from '../../simulator/incident/runbook.ts';
+import type { Runbook } from '../../incident/runbook.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
 import { buildModel, type ReportModel, readReportJournal } from './load.ts';

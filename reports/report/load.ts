@@ -4,12 +4,12 @@
  * run — virtual, real or replayed — even when result.json is missing.
  */
 import { type JournalEvent, JournalFormatError, readJournal } from '../../core/journal.ts';
+import type { AlertRecord } from '../../drill/drill.ts';
+import { checkExpectations, type ExpectationResult } from '../../drill/result.ts';
+import type { ImpactFigures, ImpactSample } from '../../incident/impact.ts';
+import type { Runbook } from '../../incident/runbook.ts';
+import { type Scorecard, scoreJournal } from '../../incident/scoring.ts';
 import type { LoadedScenario } from '../../scenarios/load.ts';
-import type { AlertRecord } from '../../simulator/drill.ts';
-import type { ImpactFigures, ImpactSample } from '../../simulator/incident/impact.ts';
-import type { Runbook } from '../../simulator/incident/runbook.ts';
-import { type Scorecard, scoreJournal } from '../../simulator/incident/scoring.ts';
-import { checkExpectations, type ExpectationResult } from '../../simulator/result.ts';
 import { labelText } from './format.ts';
 
 /** A journal the report cannot use; the message names the file (and line). */

@@ -5,7 +5,7 @@
  * plainly rather than invented; the faults injected at that component are shown as drill ground
  * truth instead.
  */
-import type { ImpactFigures } from '../../simulator/incident/impact.ts';
+import type { ImpactFigures } from '../../incident/impact.ts';
 import { clock, count, esc, labelText, pct } from './format.ts';
 import { type FaultRow, type ReportModel, sampleAt } from './load.ts';
 

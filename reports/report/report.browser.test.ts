@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { loadRunbook } from '../../incident/runbook.ts';
 import { findBrowser, launchBrowser } from '../../player-harness/browser.ts';
-import { loadRunbook } from '../../simulator/incident/runbook.ts';
-import { sampleJournal, toJsonl } from './fixture.ts';
+import { sampleJournal, toJsonl } from '../../test/support/report-fixture.ts';
 import { writeReport } from './index.ts';
 
 const hasBrowser = (() => {

@@ -1,11 +1,11 @@
-/** The report writers against a hand-built journal (reports/report/fixture.ts). */
+/** The report writers against a hand-built journal (test/support/report-fixture.ts). */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadRunbook, type Runbook } from '../../simulator/incident/runbook.ts';
-import { FOLLOW_UP, PERSON, sampleJournal, toJsonl } from './fixture.ts';
+import { loadRunbook, type Runbook } from '../../incident/runbook.ts';
+import { FOLLOW_UP, PERSON, sampleJournal, toJsonl } from '../../test/support/report-fixture.ts';
 import { writeReport } from './index.ts';
 import { renderJunit } from './junit.ts';
 import { buildModel, type ReportModel } from './load.ts';

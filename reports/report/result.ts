@@ -1,11 +1,11 @@
 /**
- * result.json rebuilt from the journal, in the shape of simulator/result.ts's RunResult. What the
+ * result.json rebuilt from the journal, in the shape of drill/result.ts's RunResult. What the
  * journal does not hold (wall time of a virtual run, steady-state check violations) comes from an
  * existing result.json when there is one; its fields are kept and the scorecard is refreshed.
  */
 
-import type { ImpactFigures } from '../../simulator/incident/impact.ts';
-import { mapValues, pickFigures, type RunResult } from '../../simulator/result.ts';
+import { mapValues, pickFigures, type RunResult } from '../../drill/result.ts';
+import type { ImpactFigures } from '../../incident/impact.ts';
 import type { ReportModel } from './load.ts';
 
 const pick = (f: ImpactFigures) => pickFigures(f);

@@ -10,7 +10,7 @@
  * - median startup time on a fault-free start — calibration-control.
  *
  * Both sides are measured the same way: the run's journal (session events) rebuilt into the
- * metric engine (`player-harness/metrics/engine.ts`) that computes the QoE metrics everywhere.
+ * metric engine (`metrics/engine.ts`) that computes the QoE metrics everywhere.
  *
  * Two differences of method, both deliberate and documented in docs/simulator.md (Calibration):
  * - The stub stack runs on loopback; the model's RTT constants stand for the internet between
@@ -26,15 +26,15 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sessionEventFromJournal } from '../../core/events.ts';
 import type { JournalEvent } from '../../core/journal.ts';
-import { sessionEventFromJournal } from '../../player-harness/events.ts';
-import { type LabelFilter, MetricEngine } from '../../player-harness/metrics/engine.ts';
+import { runReal } from '../../drill/run-real.ts';
+import { runVirtual } from '../../drill/run-virtual.ts';
+import { loadRunbook } from '../../incident/runbook.ts';
+import { type LabelFilter, MetricEngine } from '../../metrics/engine.ts';
+import { DEFAULT_RULES, loadRules } from '../../rules/load.ts';
 import { type LoadedScenario, loadScenario } from '../../scenarios/load.ts';
-import { loadRunbook } from '../../simulator/incident/runbook.ts';
-import { DEFAULT_RULES, loadRules } from '../../simulator/rules/load.ts';
-import { runReal } from '../../simulator/run-real.ts';
-import { runVirtual } from '../../simulator/run-virtual.ts';
-import { DEFAULT_CONSTANTS } from '../../simulator/virtual/constants.ts';
+import { DEFAULT_CONSTANTS } from '../../simulator/constants.ts';
 
 // --- Tolerances -------------------------------------------------------------------------------
 

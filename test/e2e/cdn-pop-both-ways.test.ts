@@ -12,12 +12,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../core/journal.ts';
+import type { RunResult } from '../../drill/result.ts';
+import { runReal } from '../../drill/run-real.ts';
+import { runVirtual } from '../../drill/run-virtual.ts';
+import { loadRunbook } from '../../incident/runbook.ts';
+import { loadRules } from '../../rules/load.ts';
 import { loadScenario } from '../../scenarios/load.ts';
-import { loadRunbook } from '../../simulator/incident/runbook.ts';
-import type { RunResult } from '../../simulator/result.ts';
-import { loadRules } from '../../simulator/rules/load.ts';
-import { runReal } from '../../simulator/run-real.ts';
-import { runVirtual } from '../../simulator/run-virtual.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const SCENARIO = join(FIXTURES, 'scenarios', 'cdn-pop-short.yaml');

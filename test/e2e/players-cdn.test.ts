@@ -16,7 +16,7 @@ import {
   startDrill,
   viewer,
   waitFor,
-} from '../../player-harness/e2e-support.ts';
+} from '../support/players.ts';
 
 const TTL_S = 2;
 const SEGMENT_S = 2;

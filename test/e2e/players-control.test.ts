@@ -4,7 +4,7 @@
  * collector's outputs (JSON, Prometheus, journal) carry the figures.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Drill, sleep, startDrill, viewer, waitFor } from '../../player-harness/e2e-support.ts';
+import { type Drill, sleep, startDrill, viewer, waitFor } from '../support/players.ts';
 
 let d: Drill;
 const viewers = [

@@ -5,7 +5,7 @@
  * raises startup time.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Drill, sleep, startDrill, viewer, waitFor } from '../../player-harness/e2e-support.ts';
+import { type Drill, sleep, startDrill, viewer, waitFor } from '../support/players.ts';
 
 let d: Drill | undefined;
 

@@ -3,7 +3,7 @@
  * only; a TCP timeout toxic on the links of one ISP to the CDN stalls that ISP's viewers only.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Drill, sleep, startDrill, viewer, waitFor } from '../../player-harness/e2e-support.ts';
+import { type Drill, sleep, startDrill, viewer, waitFor } from '../support/players.ts';
 
 let d: Drill | undefined;
 

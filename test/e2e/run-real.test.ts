@@ -8,10 +8,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runReal } from '../../drill/run-real.ts';
+import { loadRunbook } from '../../incident/runbook.ts';
+import { DEFAULT_RULES, loadRules } from '../../rules/load.ts';
 import { loadScenario } from '../../scenarios/load.ts';
-import { loadRunbook } from '../../simulator/incident/runbook.ts';
-import { DEFAULT_RULES, loadRules } from '../../simulator/rules/load.ts';
-import { runReal } from '../../simulator/run-real.ts';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'scenarios', 'real-short.yaml');
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'streamdrill.mjs');

@@ -9,10 +9,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runVirtual } from '../../drill/run-virtual.ts';
+import { loadRunbook } from '../../incident/runbook.ts';
+import { DEFAULT_RULES, loadRules } from '../../rules/load.ts';
 import { listScenarioFiles, loadScenario } from '../../scenarios/load.ts';
-import { loadRunbook } from '../../simulator/incident/runbook.ts';
-import { DEFAULT_RULES, loadRules } from '../../simulator/rules/load.ts';
-import { runVirtual } from '../../simulator/run-virtual.ts';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'journal-hashes.json');
 const update = process.env.UPDATE_JOURNAL_HASHES === '1';

@@ -1,7 +1,8 @@
 /** A StackActuator that records calls (unit tests of the timeline engine and responders). */
-import type { TcpFaultInput } from '../../origin-stub/control/tcp-faults.ts';
-import type { HttpFaultInput } from '../../origin-stub/faults/types.ts';
-import type { LeverResult, StackActuator } from '../../simulator/actuator.ts';
+
+import type { LeverResult, StackActuator } from '../../faults/actuator.ts';
+import type { TcpFaultInput } from '../../faults/tcp.ts';
+import type { HttpFaultInput } from '../../faults/types.ts';
 
 export class FakeActuator implements StackActuator {
   readonly calls: string[] = [];

@@ -1,0 +1,82 @@
+/**
+ * Alert rule files (YAML): thresholds on QoE metrics, grouped and filtered by labels, with a `for`
+ * duration and what a firing alert asks of people (page / investigate / ticket); and SLOs with
+ * multi-window, multi-burn-rate alerts on their error budgets (Google SRE workbook, chapter 5).
+ */
+import { z } from 'zod';
+import { DurationMs } from '../core/duration.ts';
+import { METRIC_IDS, METRIC_LABELS, WhereSchema } from '../metrics/catalogue.ts';
+
+export const ACTIONS = ['page', 'investigate', 'ticket'] as const;
+export type AlertAction = (typeof ACTIONS)[number];
+
+const ruleName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'a rule name like RebufferPage');
+
+const Common = {
+  name: ruleName,
+  action: z.enum(ACTIONS),
+  for: DurationMs.default(0).describe('how long the condition must hold before the alert fires'),
+  groupBy: z.array(z.enum(METRIC_LABELS)).default([]),
+  where: WhereSchema.default({}),
+  summary: z.string().optional(),
+  labels: z.record(z.string(), z.string()).default({}),
+};
+
+export const ThresholdRule = z.strictObject({
+  ...Common,
+  metric: z.enum(METRIC_IDS),
+  op: z.enum(['>', '>=', '<', '<=']).default('>'),
+  threshold: z.number(),
+  window: DurationMs.default(60_000).describe('sliding window the metric is computed over'),
+  minViewers: z.number().min(0).default(0).describe('ignore groups with fewer current viewers (noise)'),
+});
+
+export const BurnRateRule = z.strictObject({
+  ...Common,
+  slo: z.string().min(1),
+  /** Both windows must burn faster than `factor` × the sustainable rate. */
+  burnRate: z.strictObject({ long: DurationMs, short: DurationMs, factor: z.number().positive() }),
+});
+
+export const SloSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().default(''),
+  /** A ratio metric whose value is the share of bad events (or bad time). */
+  metric: z.enum(['video_start_failure', 'rebuffer_ratio', 'playback_failure', 'exits_before_video_start']),
+  target: z.number().gt(0).lt(1).describe('good share, e.g. 0.995'),
+  window: DurationMs.describe('the SLO window, e.g. 30d'),
+});
+
+export const RuleFileSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(1),
+    evaluationInterval: DurationMs.default(15_000),
+    slos: z.array(SloSchema).default([]),
+    rules: z.array(z.union([ThresholdRule, BurnRateRule])).min(1),
+  })
+  .superRefine((f, ctx) => {
+    const names = new Set<string>();
+    f.rules.forEach((r, i) => {
+      if (names.has(r.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i, 'name'],
+          message: `duplicate rule name ${r.name}`,
+        });
+      names.add(r.name);
+      if ('slo' in r && !f.slos.some((s) => s.name === r.slo)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i, 'slo'],
+          message: `no SLO named ${r.slo} (slos: ${f.slos.map((s) => s.name).join(', ') || 'none'})`,
+        });
+      }
+    });
+  });
+
+export type RuleFile = z.output<typeof RuleFileSchema>;
+export type ThresholdRuleSpec = z.output<typeof ThresholdRule>;
+export type BurnRateRuleSpec = z.output<typeof BurnRateRule>;
+export type RuleSpec = ThresholdRuleSpec | BurnRateRuleSpec;
+export type Slo = z.output<typeof SloSchema>;
