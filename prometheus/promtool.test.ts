@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { readJournal } from '../core/journal.ts';
 import { checkPromRules, findPromtool, PromtoolMissingError, runPromtoolForRun } from './promtool.ts';
 
-const RULES = join(import.meta.dirname, '../../scenarios/rules/default.prometheus.yml');
-const JOURNAL = join(import.meta.dirname, '../../test/fixtures/journals/worked-example.jsonl');
+const RULES = join(import.meta.dirname, '../scenarios/rules/default.prometheus.yml');
+const JOURNAL = join(import.meta.dirname, '../test/fixtures/journals/worked-example.jsonl');
 
 const hasPromtool = (() => {
   try {
