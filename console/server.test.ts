@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReplaySession, startReplaySession } from '../test/support/replay-session.ts';
+import { rawHttp } from '../test/support/net.ts';
 import { ensureConsoleBuilt } from './build.ts';
 import { type ConsoleServer, startConsoleServer } from './server.ts';
 
@@ -74,5 +75,54 @@ describe('the console server', () => {
     } finally {
       await exposed.close();
     }
+  });
+
+  it('checks the token on the route the router matched: no encoded or absolute-form way around it', async () => {
+    const exposed = await startConsoleServer({ session, host: '0.0.0.0', appDir: await ensureConsoleBuilt() });
+    try {
+      const bypasses: [string, string?][] = [
+        ['GET /%61pi/info HTTP/1.1'],
+        ['GET /%61pi/trainer HTTP/1.1'],
+        ['GET /%61pi/snapshot HTTP/1.1'],
+        ['POST /%61pi/act HTTP/1.1', JSON.stringify({ kind: 'acknowledge', role: 'ic' })],
+        ['POST /%61pi/trainer/control HTTP/1.1', JSON.stringify({ op: 'resume' })],
+        ['GET /%61pi/events HTTP/1.1'],
+        ['GET /api/info HTTP/1.1'],
+        [`GET http://${new URL(exposed.url).host}/api/info HTTP/1.1`],
+        ['GET http://elsewhere.example/api/trainer HTTP/1.1'],
+        ['GET /%72eport HTTP/1.1'],
+        ['GET /api/no-such-route HTTP/1.1'],
+      ];
+      for (const [line, body] of bypasses) {
+        const headers: Record<string, string> = body ? { 'content-type': 'application/json' } : {};
+        const res = await rawHttp(exposed.url, line, headers, body);
+        expect([401, 404], `${line} → ${res.status}`).toContain(res.status);
+        if (res.status === 404) expect(res.body).not.toMatch(/"scenario"|"phase"|expected/);
+      }
+      // Nothing was acted on by any of them.
+      expect(session.snapshot().incident.acknowledgedAt ?? null).toBeNull();
+      // The app shell itself loads without the token (it reads the token from its URL).
+      expect((await rawHttp(exposed.url, 'GET / HTTP/1.1')).status).toBe(200);
+      const ok = await rawHttp(exposed.url, 'GET /%61pi/info HTTP/1.1', {
+        authorization: `Bearer ${exposed.token}`,
+      });
+      expect(ok.status).toBe(200);
+    } finally {
+      await exposed.close();
+    }
+  });
+
+  it('on loopback answers only requests addressed to this machine (DNS rebinding)', async () => {
+    const evil = await rawHttp(server.url, 'GET /api/trainer HTTP/1.1', { host: 'attacker.example' });
+    expect(evil.status).toBe(403);
+    const act = await rawHttp(
+      server.url,
+      'POST /api/act HTTP/1.1',
+      { host: 'attacker.example:80', 'content-type': 'application/json' },
+      JSON.stringify({ kind: 'note', role: 'scribe', text: 'rebound' }),
+    );
+    expect(act.status).toBe(403);
+    for (const host of [new URL(server.url).host, `localhost:${new URL(server.url).port}`])
+      expect((await rawHttp(server.url, 'GET /api/info HTTP/1.1', { host })).status).toBe(200);
   });
 });

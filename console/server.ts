@@ -3,10 +3,10 @@
  * server-sent event stream, and the built React app. Loopback by default; bound anywhere else it
  * requires a shared token, because its buttons act on the stack.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { installHttpGuard, isLoopback, newToken } from '../core/http-guard.ts';
 import { zodIssuesLine } from '../core/zod-message.ts';
 import { DASHBOARD_IDS, type DashboardId, type TrainerControl } from './api.ts';
 import { ConsoleInputError, type ConsoleSession } from './session.ts';
@@ -20,6 +20,8 @@ export interface ConsoleServerOptions {
   token?: string;
   /** Directory of the built app (console/dist); without it only the API is served. */
   appDir?: string;
+  /** More Host names answered on loopback (DNS-rebinding guard; see core/http-guard.ts). */
+  allowedHosts?: string[];
 }
 
 export interface ConsoleServer {
@@ -30,8 +32,6 @@ export interface ConsoleServer {
   app: FastifyInstance;
   close(): Promise<void>;
 }
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 const NoteBody = z.strictObject({ role: z.string().min(1), text: z.string() });
 const TrainerBody = z.discriminatedUnion('op', [
@@ -45,19 +45,13 @@ function zodMessage(what: string, error: z.ZodError): string {
   return `invalid ${what}: ${zodIssuesLine(error, '(body)')}`;
 }
 
-function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /** Builds the server without listening (tests use `app.inject`). */
 export async function buildConsoleServer(o: ConsoleServerOptions): Promise<{
   app: FastifyInstance;
   token: string | undefined;
 }> {
   const host = o.host ?? '127.0.0.1';
-  const token = o.token ?? (LOOPBACK.has(host) ? undefined : randomBytes(18).toString('base64url'));
+  const token = o.token ?? (isLoopback(host) ? undefined : newToken());
   const s = o.session;
   const app = Fastify({ logger: false, forceCloseConnections: true });
 
@@ -66,18 +60,15 @@ export async function buildConsoleServer(o: ConsoleServerOptions): Promise<{
     reply.code(status).send({ error: status >= 500 ? `internal error: ${err.message}` : err.message });
   });
 
-  if (token) {
-    app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-      if (!req.url.startsWith('/api') && !req.url.startsWith('/report')) return;
-      const header = req.headers.authorization;
-      const fromHeader = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
-      const fromQuery = (req.query as Record<string, string> | undefined)?.token;
-      const given = fromHeader ?? fromQuery;
-      if (!given || !sameToken(given, token)) {
-        reply.code(401).send({ error: 'this console needs its token: open the URL streamdrill printed' });
-      }
-    });
-  }
+  // The app shell (index.html and its assets) loads without the token; it reads the token from
+  // its own URL and sends it on every API call. Everything else needs it when exposed.
+  installHttpGuard(app, {
+    host,
+    token,
+    publicRoutes: ['/', '/*'],
+    ...(o.allowedHosts ? { allowedHosts: o.allowedHosts } : {}),
+    tokenHint: 'this console needs its token: open the URL streamdrill printed',
+  });
 
   app.get('/api/info', async () => s.info());
   app.get('/api/snapshot', async () => s.snapshot());

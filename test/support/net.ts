@@ -96,3 +96,35 @@ export class EchoClient {
 export function portOf(listen: string): number {
   return Number(listen.split(':').pop());
 }
+
+/**
+ * One HTTP/1.1 request written byte for byte on a raw socket (no URL normalisation, any request
+ * target and Host), for tests of what a server does with odd targets. Resolves to the status and body.
+ */
+export function rawHttp(
+  url: string,
+  requestLine: string,
+  headers: Record<string, string> = {},
+  body = '',
+): Promise<{ status: number; body: string }> {
+  const u = new URL(url);
+  const head = { host: u.host, connection: 'close', ...headers } as Record<string, string>;
+  if (body) head['content-length'] = String(Buffer.byteLength(body));
+  const text = `${requestLine}\r\n${Object.entries(head)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\r\n')}\r\n\r\n${body}`;
+  return new Promise((resolve, reject) => {
+    // Written, not ended: the server closes after its answer (connection: close).
+    const s = net.connect(Number(u.port), u.hostname, () => s.write(text));
+    let data = '';
+    s.setEncoding('utf8');
+    s.on('data', (c: string) => {
+      data += c;
+    });
+    s.on('error', reject);
+    s.on('close', () => {
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0);
+      resolve({ status, body: data.slice(data.indexOf('\r\n\r\n') + 4) });
+    });
+  });
+}
