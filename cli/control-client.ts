@@ -20,6 +20,21 @@ export function controlUrl(flag?: string): string {
   throw new InputError("no running stack found: start one with 'streamdrill stack up' or pass --control URL");
 }
 
+/**
+ * The control API's token for `base`: STREAMDRILL_CONTROL_TOKEN, else the one `stack up` wrote beside
+ * the URL in its state file (a stack bound beyond loopback has one).
+ */
+export function controlToken(base: string): string | undefined {
+  if (process.env.STREAMDRILL_CONTROL_TOKEN) return process.env.STREAMDRILL_CONTROL_TOKEN;
+  if (!existsSync(STACK_FILE)) return undefined;
+  try {
+    const s = JSON.parse(readFileSync(STACK_FILE, 'utf8')) as { control?: string; token?: string | null };
+    return s.control === base && s.token ? s.token : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function callControl(
   base: string,
   method: string,
@@ -28,9 +43,12 @@ export async function callControl(
 ): Promise<unknown> {
   let res: Response;
   try {
+    const token = controlToken(base);
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
     res = await fetch(`${base}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {

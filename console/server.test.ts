@@ -4,8 +4,8 @@
  * nothing left listening.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ReplaySession, startReplaySession } from '../test/support/replay-session.ts';
 import { rawHttp } from '../test/support/net.ts';
+import { type ReplaySession, startReplaySession } from '../test/support/replay-session.ts';
 import { ensureConsoleBuilt } from './build.ts';
 import { type ConsoleServer, startConsoleServer } from './server.ts';
 
@@ -78,7 +78,11 @@ describe('the console server', () => {
   });
 
   it('checks the token on the route the router matched: no encoded or absolute-form way around it', async () => {
-    const exposed = await startConsoleServer({ session, host: '0.0.0.0', appDir: await ensureConsoleBuilt() });
+    const exposed = await startConsoleServer({
+      session,
+      host: '0.0.0.0',
+      appDir: await ensureConsoleBuilt(),
+    });
     try {
       const bypasses: [string, string?][] = [
         ['GET /%61pi/info HTTP/1.1'],
@@ -100,7 +104,7 @@ describe('the console server', () => {
         if (res.status === 404) expect(res.body).not.toMatch(/"scenario"|"phase"|expected/);
       }
       // Nothing was acted on by any of them.
-      expect(session.snapshot().incident.acknowledgedAt ?? null).toBeNull();
+      expect(session.snapshot().incident.acknowledged).toBeNull();
       // The app shell itself loads without the token (it reads the token from its URL).
       expect((await rawHttp(exposed.url, 'GET / HTTP/1.1')).status).toBe(200);
       const ok = await rawHttp(exposed.url, 'GET /%61pi/info HTTP/1.1', {

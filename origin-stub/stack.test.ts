@@ -5,6 +5,9 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FaultProxy } from '../proxy/client.ts';
+import { rawHttp } from '../test/support/net.ts';
+import { startToxiproxy } from '../test/support/toxiproxy.ts';
 import { Stack } from './stack.ts';
 
 let stack: Stack;
@@ -388,5 +391,89 @@ describe('shutdown', () => {
     );
     expect(ports.length).toBeGreaterThan(40);
     expect(open.filter(Boolean)).toEqual([]);
+  });
+});
+
+describe('on a shared Toxiproxy (TOXIPROXY_URL)', () => {
+  it('removes only what it made: another team keeps its toxics and its disabled proxies', async () => {
+    const shared = await startToxiproxy('shared');
+    try {
+      // Another team's proxies on the same Toxiproxy: one with a toxic, one disabled on purpose.
+      const theirs = await shared.client.populate([
+        { name: 'team-b.api', listen: '127.0.0.1:0', upstream: '127.0.0.1:9', enabled: true },
+        { name: 'team-b.db', listen: '127.0.0.1:0', upstream: '127.0.0.1:9', enabled: true },
+      ]);
+      await (await shared.client.get('team-b.api')).addToxic({
+        name: 'their-latency',
+        type: 'latency',
+        stream: 'downstream',
+        toxicity: 1,
+        attributes: { latency: 300, jitter: 0 },
+      } as never);
+      const db = await shared.client.get('team-b.db');
+      await db.update({ enabled: false, listen: db.listen, upstream: db.upstream });
+      expect(theirs).toBeDefined();
+
+      const fp = await FaultProxy.connect({ url: shared.url });
+      const s = await Stack.start({ seed: 'shared', manifestMonitorMs: 0, faultProxy: fp });
+      await s.tcp.add({
+        type: 'latency',
+        match: { region: 'emea', link: 'viewer-edge' },
+        attributes: { latency: 100 },
+      });
+      await s.tcp.add({ type: 'down', match: { name: 'viewer.licence' } });
+      const names = Object.keys(await shared.client.getAll());
+      expect(names.filter((n) => n.startsWith(fp.namespace)).length).toBe(s.links.size);
+      await s.close();
+      await fp.close();
+
+      const after = await shared.client.getAll();
+      expect(Object.keys(after).sort()).toEqual(['team-b.api', 'team-b.db']);
+      const api = await shared.client.get('team-b.api');
+      expect(api.toJson().toxics.map((t) => t.name)).toEqual(['their-latency']);
+      expect((await shared.client.get('team-b.db')).enabled).toBe(false);
+    } finally {
+      await shared.server.close();
+    }
+  });
+});
+
+describe('who may drive the control API', () => {
+  it('on loopback refuses requests addressed to another host (DNS rebinding)', async () => {
+    const res = await rawHttp(
+      stack.urls.control,
+      'POST /levers/steer HTTP/1.1',
+      { host: 'attacker.example', 'content-type': 'application/json' },
+      JSON.stringify({ region: 'emea', cdn: 'cdn-b' }),
+    );
+    expect(res.status).toBe(403);
+    expect(stack.steering.priority('emea')[0]).toBe('cdn-a');
+  });
+
+  it('bound beyond loopback, requires its token for every route', async () => {
+    const exposed = await Stack.start({ host: '0.0.0.0', seed: 'exposed', manifestMonitorMs: 0 });
+    try {
+      expect(exposed.controlToken).toMatch(/^[\w-]{24,}$/);
+      const base = exposed.urls.control.replace('0.0.0.0', '127.0.0.1');
+      for (const [line, body] of [
+        ['POST /levers/steer HTTP/1.1', JSON.stringify({ region: 'emea', cdn: 'cdn-b' })],
+        ['POST /faults/http HTTP/1.1', JSON.stringify({ type: 'http-status', status: 503 })],
+        ['GET /state HTTP/1.1', ''],
+        ['GET /%73tate HTTP/1.1', ''],
+      ] as const) {
+        const headers: Record<string, string> = body ? { 'content-type': 'application/json' } : {};
+        expect((await rawHttp(base, line, headers, body)).status, line).toBe(401);
+      }
+      expect(exposed.faults.list()).toEqual([]);
+      const ok = await rawHttp(
+        base,
+        'POST /levers/steer HTTP/1.1',
+        { 'content-type': 'application/json', authorization: `Bearer ${exposed.controlToken}` },
+        JSON.stringify({ region: 'emea', cdn: 'cdn-b' }),
+      );
+      expect(ok.status).toBe(201);
+    } finally {
+      await exposed.close();
+    }
   });
 });

@@ -13,6 +13,7 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Clock } from '../core/clock.ts';
 import { RealClock } from '../core/clock.ts';
+import { installHttpGuard, isLoopback, newToken } from '../core/http-guard.ts';
 import { FaultRegistry } from '../faults/registry.ts';
 import type { Component } from '../faults/types.ts';
 import { FaultProxy } from '../proxy/client.ts';
@@ -53,6 +54,11 @@ export interface StackOptions {
   windowSegments?: number;
   /** Manifest monitor poll interval (ms); 0 turns the monitor off. Default 4000. */
   manifestMonitorMs?: number;
+  /**
+   * Token the control API (faults, levers, deploys) requires. Generated when the stack binds beyond
+   * loopback and none is given: anyone who reaches it could otherwise inject faults.
+   */
+  controlToken?: string;
 }
 
 export type { LinkInfo } from './parts.ts';
@@ -75,6 +81,8 @@ export class Stack implements StackParts {
   readonly tcp: TcpFaults;
   readonly manifestMonitor: ManifestMonitor;
   readonly observer: StackObserver;
+  /** The control API's token (undefined on loopback unless one was given). */
+  controlToken: string | undefined;
   private closed = false;
 
   private constructor(
@@ -206,7 +214,14 @@ export class Stack implements StackParts {
     const stack = stackRef;
     try {
       const metrics = createStackMetrics(stack, stack.observer, stack.manifestMonitor, stack.tcp);
+      stack.controlToken = options.controlToken ?? (isLoopback(host) ? undefined : newToken());
       stack.urls.control = await stack.startServer('control', ports(), async (app) => {
+        installHttpGuard(app, {
+          host,
+          token: stack.controlToken,
+          tokenHint:
+            "the stack's control API needs its token: see .streamdrill/stack.json or the token 'stack up' printed",
+        });
         await app.register(
           controlApi({
             stack,

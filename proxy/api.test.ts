@@ -5,9 +5,10 @@
 import net from 'node:net';
 import type { Toxiproxy } from 'toxiproxy-node-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EchoClient, echoServer, type Peer, portOf } from '../test/support/net.ts';
+import { EchoClient, echoServer, type Peer, portOf, rawHttp } from '../test/support/net.ts';
 import { startToxiproxy } from '../test/support/toxiproxy.ts';
-import type { ToxiproxyServer } from './server.ts';
+import { FaultProxy } from './client.ts';
+import { ToxiproxyServer } from './server.ts';
 
 let server: ToxiproxyServer;
 let client: Toxiproxy;
@@ -365,5 +366,38 @@ describe('metrics', () => {
     expect(text).toContain(
       'streamdrill_proxy_active_toxics{proxy="m",type="latency",stream="downstream",toxic="lat"} 1',
     );
+  });
+});
+
+describe('who may drive it (beyond Toxiproxy: it has no auth)', () => {
+  it('on loopback refuses requests addressed to another host (DNS rebinding)', async () => {
+    const res = await rawHttp(url, 'POST /reset HTTP/1.1', { host: 'attacker.example:8474' }, '');
+    expect(res.status).toBe(403);
+    expect((await rawHttp(url, 'GET /version HTTP/1.1')).status).toBe(200);
+  });
+
+  it('bound beyond loopback, refuses to start without a token and requires it when given one', async () => {
+    expect(() => ToxiproxyServer.create({ host: '0.0.0.0' })).toThrow(/without a token/);
+    const exposed = await ToxiproxyServer.start({
+      host: '0.0.0.0',
+      port: 0,
+      token: 'sekret-token-0123456789',
+    });
+    try {
+      const base = exposed.url.replace('0.0.0.0', '127.0.0.1');
+      expect((await fetch(`${base}/proxies`)).status).toBe(401);
+      const faults = await FaultProxy.connect({ url: base, token: 'sekret-token-0123456789' });
+      await faults.ensureProxies([{ name: 'p', upstream: `127.0.0.1:${echo.port}` }]);
+      expect((await faults.proxies()).map((p) => p.name)).toEqual(['p']);
+      await faults.close();
+      // Released on close: the proxy this client made is gone, nothing else was touched.
+      expect(
+        (await (
+          await fetch(`${base}/proxies`, { headers: { authorization: 'Bearer sekret-token-0123456789' } })
+        ).json()) as object,
+      ).toEqual({});
+    } finally {
+      await exposed.close();
+    }
   });
 });

@@ -2,7 +2,15 @@
  * FaultProxy: how the rest of streamdrill drives TCP faults. It talks to a Toxiproxy API through
  * `toxiproxy-node-client`, either to the embedded server (started in-process, the default) or to a
  * real Toxiproxy given by `TOXIPROXY_URL`; both behave the same.
+ *
+ * A Toxiproxy given by URL may be shared with other teams and tools, so there streamdrill touches
+ * only what it made: its proxies carry a namespace (`streamdrill.<instance>.<link>`), and it keeps
+ * the list of proxies it created, toxics it added and proxies it disabled. `release()` (and
+ * `close()`) undo exactly those — never Toxiproxy's `/reset`, which would wipe everyone's toxics and
+ * re-enable proxies others disabled on purpose. `onOwnedChange` lets a caller keep that list where a
+ * watchdog or `streamdrill stack clean` finds it if this process is killed.
  */
+import { randomBytes } from 'node:crypto';
 import { Toxiproxy, ToxiproxyError } from 'toxiproxy-node-client';
 import { ToxiproxyServer } from './server.ts';
 
@@ -54,28 +62,96 @@ export interface FaultProxyOptions {
   /** A Toxiproxy API URL; defaults to the TOXIPROXY_URL environment variable, else embedded. */
   url?: string;
   seed?: string | number;
+  /** Sent as a bearer token (a streamdrill Toxiproxy exposed beyond loopback); default TOXIPROXY_TOKEN. */
+  token?: string;
+  /**
+   * Prefix of the proxies this client creates on a Toxiproxy given by URL (default
+   * `streamdrill.<random>.`); the embedded server is ours alone and gets none.
+   */
+  namespace?: string;
 }
 
+/** What this client made on a Toxiproxy, in Toxiproxy's own names: what `release()` undoes. */
+export interface OwnedObjects {
+  url: string;
+  token?: string;
+  namespace: string;
+  proxies: string[];
+  toxics: [proxy: string, toxic: string][];
+  disabled: string[];
+}
+
+/** The namespace prefix of every proxy any streamdrill made on a shared Toxiproxy. */
+export const NAMESPACE_ROOT = 'streamdrill.';
+
 export class FaultProxy {
+  private readonly createdProxies = new Set<string>();
+  private readonly addedToxics = new Map<string, [string, string]>();
+  private readonly disabledProxies = new Set<string>();
+  private readonly ownedListeners = new Set<(o: OwnedObjects) => void>();
+
   private constructor(
     readonly url: string,
     private readonly client: Toxiproxy,
     private readonly embedded: ToxiproxyServer | undefined,
+    /** Prefix of the proxies we create (empty on the embedded server). */
+    readonly namespace: string,
+    private readonly token: string | undefined,
   ) {}
 
   static async connect(options: FaultProxyOptions = {}): Promise<FaultProxy> {
     const url = options.url ?? process.env.TOXIPROXY_URL;
+    const token = options.token ?? process.env.TOXIPROXY_TOKEN;
     if (url) {
-      const fp = new FaultProxy(url.replace(/\/+$/, ''), new Toxiproxy(url.replace(/\/+$/, '')), undefined);
+      const base = url.replace(/\/+$/, '');
+      const client = new Toxiproxy(base);
+      if (token) withBearer(client, token);
+      const ns = options.namespace ?? `${NAMESPACE_ROOT}${randomBytes(4).toString('hex')}.`;
+      const fp = new FaultProxy(base, client, undefined, ns, token);
       await fp.call(`reaching Toxiproxy at ${url}`, () => fp.client.getVersion());
       return fp;
     }
     const server = await ToxiproxyServer.start({ host: '127.0.0.1', port: 0, seed: options.seed });
-    return new FaultProxy(server.url, new Toxiproxy(server.url), server);
+    return new FaultProxy(server.url, new Toxiproxy(server.url), server, '', undefined);
   }
 
   get isEmbedded(): boolean {
     return this.embedded !== undefined;
+  }
+
+  /** Toxiproxy's name for one of our proxies. */
+  private ext(name: string): string {
+    return `${this.namespace}${name}`;
+  }
+
+  /** Our name for a Toxiproxy proxy (undefined when it is not ours). */
+  private local(name: string): string | undefined {
+    if (!this.namespace) return name;
+    return name.startsWith(this.namespace) ? name.slice(this.namespace.length) : undefined;
+  }
+
+  /** Everything this client made and has not undone yet. */
+  owned(): OwnedObjects {
+    return {
+      url: this.url,
+      ...(this.token ? { token: this.token } : {}),
+      namespace: this.namespace,
+      proxies: [...this.createdProxies],
+      toxics: [...this.addedToxics.values()],
+      disabled: [...this.disabledProxies],
+    };
+  }
+
+  /** Called with the owned list whenever it changes (for a watchdog or a state file). */
+  onOwnedChange(listener: (o: OwnedObjects) => void): () => void {
+    this.ownedListeners.add(listener);
+    return () => this.ownedListeners.delete(listener);
+  }
+
+  private ownedChanged(): void {
+    if (this.ownedListeners.size === 0) return;
+    const o = this.owned();
+    for (const l of this.ownedListeners) l(o);
   }
 
   async version(): Promise<string> {
@@ -85,33 +161,45 @@ export class FaultProxy {
 
   /** Creates the proxies, or keeps those already there with the same listen and upstream. */
   async ensureProxies(proxies: ProxySettings[]): Promise<ProxyState[]> {
+    const before = new Set(Object.keys(await this.call('listing proxies', () => this.client.getAll())));
     const body = proxies.map((p) => ({
-      name: p.name,
+      name: this.ext(p.name),
       upstream: p.upstream,
       listen: p.listen ?? '127.0.0.1:0',
       enabled: p.enabled ?? true,
     }));
+    // Recorded before the call: a populate that fails half-way may still have created some.
+    for (const b of body) if (!before.has(b.name)) this.createdProxies.add(b.name);
+    this.ownedChanged();
     await this.call('creating proxies', () => this.client.populate(body));
     return Promise.all(proxies.map((p) => this.proxy(p.name)));
   }
 
   async proxy(name: string): Promise<ProxyState> {
     const res = await this.call(`reading proxy ${name}`, () =>
-      this.client.getApi().get(`${this.url}/proxies/${enc(name)}`),
+      this.client.getApi().get(`${this.url}/proxies/${enc(this.ext(name))}`),
     );
-    return res.data as ProxyState;
+    const state = res.data as ProxyState;
+    return { ...state, name };
   }
 
+  /** Our proxies (on a shared Toxiproxy, only those in our namespace). */
   async proxies(): Promise<ProxyState[]> {
     const all = await this.call('listing proxies', () => this.client.getAll());
-    return Promise.all(Object.keys(all).map((name) => this.proxy(name)));
+    const ours = Object.keys(all)
+      .map((n) => this.local(n))
+      .filter((n): n is string => n !== undefined);
+    return Promise.all(ours.map((name) => this.proxy(name)));
   }
 
   async setEnabled(name: string, enabled: boolean): Promise<void> {
-    const proxy = await this.call(`reading proxy ${name}`, () => this.client.get(name));
+    const proxy = await this.call(`reading proxy ${name}`, () => this.client.get(this.ext(name)));
+    if (!enabled && proxy.enabled) this.disabledProxies.add(proxy.name);
     await this.call(`${enabled ? 'enabling' : 'disabling'} proxy ${name}`, () =>
       proxy.update({ enabled, listen: proxy.listen, upstream: proxy.upstream }),
     );
+    if (enabled) this.disabledProxies.delete(proxy.name);
+    this.ownedChanged();
   }
 
   async addToxic(proxyName: string, toxic: ToxicSettings): Promise<Required<ToxicSettings>> {
@@ -123,10 +211,12 @@ export class FaultProxy {
       toxicity: toxic.toxicity ?? 1,
       attributes: toxic.attributes ?? {},
     };
-    const proxy = await this.call(`reading proxy ${proxyName}`, () => this.client.get(proxyName));
+    const proxy = await this.call(`reading proxy ${proxyName}`, () => this.client.get(this.ext(proxyName)));
     const created = await this.call(`adding toxic ${body.name} to proxy ${proxyName}`, () =>
       proxy.addToxic(body as never),
     );
+    this.addedToxics.set(`${proxy.name}\u0000${body.name}`, [proxy.name, body.name]);
+    this.ownedChanged();
     return created.toJson() as Required<ToxicSettings>;
   }
 
@@ -135,31 +225,49 @@ export class FaultProxy {
     toxicName: string,
     change: { toxicity?: number; attributes?: Record<string, number> },
   ): Promise<void> {
-    const proxy = await this.call(`reading proxy ${proxyName}`, () => this.client.get(proxyName));
+    const proxy = await this.call(`reading proxy ${proxyName}`, () => this.client.get(this.ext(proxyName)));
     const toxic = await this.call(`reading toxic ${toxicName}`, () => proxy.getToxic(toxicName));
     await this.call(`updating toxic ${toxicName} on proxy ${proxyName}`, () => toxic.update(change as never));
   }
 
   async removeToxic(proxyName: string, toxicName: string): Promise<void> {
-    const proxy = await this.call(`reading proxy ${proxyName}`, () => this.client.get(proxyName));
+    const proxy = await this.call(`reading proxy ${proxyName}`, () => this.client.get(this.ext(proxyName)));
     const toxic = await this.call(`reading toxic ${toxicName}`, () => proxy.getToxic(toxicName));
     await this.call(`removing toxic ${toxicName} from proxy ${proxyName}`, () => toxic.remove());
+    this.addedToxics.delete(`${proxy.name}\u0000${toxicName}`);
+    this.ownedChanged();
   }
 
   async removeProxy(name: string): Promise<void> {
-    const proxy = await this.call(`reading proxy ${name}`, () => this.client.get(name));
+    const ext = this.ext(name);
+    const proxy = await this.call(`reading proxy ${name}`, () => this.client.get(ext));
     await this.call(`removing proxy ${name}`, () => proxy.remove());
+    this.forgetProxy(ext);
   }
 
-  /** Re-enables every proxy and removes every toxic: how a drill rolls every TCP fault back. */
-  async reset(): Promise<void> {
-    await this.call('resetting Toxiproxy', () => this.client.reset());
+  private forgetProxy(ext: string): void {
+    this.createdProxies.delete(ext);
+    this.disabledProxies.delete(ext);
+    for (const [k, [p]] of this.addedToxics) if (p === ext) this.addedToxics.delete(k);
+    this.ownedChanged();
   }
 
-  /** Stops the embedded server; a remote Toxiproxy is reset but left running. */
+  /**
+   * Undoes what this client made and nothing else: removes the toxics it added, re-enables the
+   * proxies it disabled and removes the proxies it created (on a Toxiproxy others may share).
+   */
+  async release(): Promise<void> {
+    await releaseOwned(this.owned(), plainRequest(this.url, this.token));
+    this.createdProxies.clear();
+    this.addedToxics.clear();
+    this.disabledProxies.clear();
+    this.ownedChanged();
+  }
+
+  /** Stops the embedded server; on a Toxiproxy given by URL, undoes what we made and leaves it running. */
   async close(): Promise<void> {
     if (this.embedded) await this.embedded.close();
-    else await this.reset();
+    else await this.release();
   }
 
   private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -189,4 +297,70 @@ const STATUS_MEANING: Record<number, string> = {
 
 function enc(name: string): string {
   return encodeURIComponent(name);
+}
+
+/**
+ * Undoes a list of owned objects with plain HTTP calls (also what a watchdog or `stack clean` does
+ * for a process that was killed). Objects already gone are not errors.
+ */
+export async function releaseOwned(
+  o: OwnedObjects,
+  request: (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => Promise<unknown>,
+): Promise<void> {
+  const quiet = (p: Promise<unknown>) => p.catch(() => undefined);
+  const created = new Set(o.proxies);
+  for (const [proxy, toxic] of o.toxics)
+    if (!created.has(proxy)) await quiet(request('DELETE', `/proxies/${enc(proxy)}/toxics/${enc(toxic)}`));
+  for (const proxy of o.disabled) {
+    if (created.has(proxy)) continue;
+    await quiet(
+      (async () => {
+        const res = (await request('GET', `/proxies/${enc(proxy)}`)) as { data?: Record<string, unknown> };
+        const p = (res?.data ?? res) as { listen?: string; upstream?: string };
+        await request('POST', `/proxies/${enc(proxy)}`, {
+          enabled: true,
+          listen: p.listen,
+          upstream: p.upstream,
+        });
+      })(),
+    );
+  }
+  for (const proxy of o.proxies) await quiet(request('DELETE', `/proxies/${enc(proxy)}`));
+}
+
+/** HTTP calls to a Toxiproxy API with fetch: status >= 400 rejects; the body is parsed as JSON. */
+export function plainRequest(
+  base: string,
+  token?: string,
+): (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => Promise<unknown> {
+  return async (method, path, body) => {
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text.trim()}`);
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  };
+}
+
+/**
+ * toxiproxy-node-client sends no headers of its own; a streamdrill Toxiproxy exposed beyond
+ * loopback wants a bearer token, so its fetch is wrapped to add one (the client has no option).
+ */
+function withBearer(client: Toxiproxy, token: string): void {
+  const api = client.getApi() as unknown as {
+    doFetch: (url: string, init: RequestInit) => Promise<Response>;
+  };
+  const doFetch = api.doFetch.bind(api);
+  api.doFetch = (url, init) =>
+    doFetch(url, {
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
+    });
 }

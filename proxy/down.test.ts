@@ -8,7 +8,8 @@ let px: Proxied;
 let faults: FaultProxy;
 beforeAll(async () => {
   px = await startProxied();
-  faults = await FaultProxy.connect({ url: px.server.url });
+  // The proxies here are the test's own (no namespace): this client drives them as a shared Toxiproxy's.
+  faults = await FaultProxy.connect({ url: px.server.url, namespace: '' });
 });
 afterAll(() => px.close());
 
@@ -28,7 +29,7 @@ describe('proxy down', () => {
     await expect(faults.addToxic('http', { type: 'latency', name: 'x' })).rejects.toThrow(
       /already exists \(HTTP 409\)/,
     );
-    await faults.reset();
+    await faults.release();
     expect((await faults.proxy('http')).toxics).toEqual([]);
   });
 });

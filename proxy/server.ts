@@ -4,6 +4,7 @@
  * Real Toxiproxy and this server are interchangeable behind `FaultProxy` (client.ts).
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { installHttpGuard } from '../core/http-guard.ts';
 import { randomSeed } from '../core/rng.ts';
 import { ProxyCollection, type ProxyInput, readProxyInput } from './collection.ts';
 import { ApiError, Errors } from './errors.ts';
@@ -20,6 +21,11 @@ export interface ToxiproxyServerOptions {
   seed?: string | number;
   /** Log requests to stderr (the standalone command turns this on). */
   log?: boolean;
+  /**
+   * Required as `Authorization: Bearer` when bound beyond loopback (Toxiproxy itself has no auth;
+   * streamdrill will not expose fault injection without one). See core/http-guard.ts.
+   */
+  token?: string;
 }
 
 type Params = { proxy: string; toxic: string };
@@ -29,11 +35,18 @@ export class ToxiproxyServer {
   readonly app: FastifyInstance;
   readonly seed: string;
   private address = '';
+  private readonly host: string;
 
   private constructor(options: ToxiproxyServerOptions) {
     this.seed = options.seed === undefined ? randomSeed() : String(options.seed);
     this.collection = new ProxyCollection(this.seed);
+    this.host = options.host ?? '127.0.0.1';
     this.app = buildApi(this.collection, options.log ?? false);
+    installHttpGuard(this.app, {
+      host: this.host,
+      token: options.token,
+      tokenHint: 'this fault proxy needs its token (Authorization: Bearer)',
+    });
   }
 
   /** Builds the API without listening (for in-process `inject` tests). */
@@ -43,12 +56,13 @@ export class ToxiproxyServer {
 
   static async start(options: ToxiproxyServerOptions = {}): Promise<ToxiproxyServer> {
     const server = new ToxiproxyServer(options);
-    await server.listen(options.host ?? '127.0.0.1', options.port ?? 8474);
+    await server.listen(options.port ?? 8474);
     return server;
   }
 
-  async listen(host: string, port: number): Promise<void> {
-    this.address = await this.app.listen({ host, port });
+  /** Listens on the host given at creation (its guard was set up for that address). */
+  async listen(port: number): Promise<void> {
+    this.address = await this.app.listen({ host: this.host, port });
   }
 
   /** Base URL of the API, e.g. http://127.0.0.1:8474 */

@@ -4,6 +4,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { isLoopback } from '../../core/http-guard.ts';
 import { TCP_FAULT_TYPES } from '../../faults/tcp.ts';
 import { Stack } from '../../origin-stub/stack.ts';
 import { HTTP_FAULT_TYPES } from '../../scenarios/schema.ts';
@@ -61,14 +62,30 @@ export function registerStack(program: Command): void {
     .option('--port-base <port>', 'listen on fixed ports from here upwards (default: free ports)', parsePort)
     .option('--host <host>', 'address every server binds', parseHost, '127.0.0.1')
     .option('--seed <seed>', 'seed for fault shares and jitter', 'streamdrill')
-    .action(async (flags: { portBase?: number; host: string; seed: string }) => {
-      const s = await Stack.start({ host: flags.host, seed: flags.seed, portBase: flags.portBase });
+    .option(
+      '--token <token>',
+      'token the control API requires (generated when --host is not loopback; send it as Authorization: Bearer)',
+    )
+    .action(async (flags: { portBase?: number; host: string; seed: string; token?: string }) => {
+      const s = await Stack.start({
+        host: flags.host,
+        seed: flags.seed,
+        portBase: flags.portBase,
+        ...(flags.token ? { controlToken: flags.token } : {}),
+      });
       mkdirSync(STATE_DIR, { recursive: true });
       writeFileSync(
         STACK_FILE,
-        `${JSON.stringify({ control: s.urls.control, pid: process.pid }, null, 2)}\n`,
+        `${JSON.stringify({ control: s.urls.control, token: s.controlToken ?? null, pid: process.pid }, null, 2)}\n`,
+        { mode: 0o600 },
       );
       process.stdout.write(describeStack(s));
+      if (s.controlToken && !isLoopback(flags.host))
+        process.stdout.write(
+          `\nthe stack listens on ${flags.host}: its media servers answer anyone who reaches them, and its control\n` +
+            `API (faults, levers, deploys) answers only with the token: Authorization: Bearer ${s.controlToken}\n` +
+            `(saved in ${STACK_FILE}; 'streamdrill stack ...' commands here send it, elsewhere set STREAMDRILL_CONTROL_TOKEN)\n`,
+        );
       const signal = await waitForShutdownSignal();
       process.stdout.write(`\n${signal}: stopping the stack...\n`);
       await s.close();

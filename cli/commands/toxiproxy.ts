@@ -1,6 +1,7 @@
 /** `streamdrill toxiproxy`: the embedded Toxiproxy-compatible server, standalone. */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { isLoopback, newToken } from '../../core/http-guard.ts';
 import { ApiError } from '../../proxy/errors.ts';
 import { ToxiproxyServer } from '../../proxy/server.ts';
 import { InputError } from '../errors.ts';
@@ -13,6 +14,7 @@ interface ToxiproxyFlags {
   seed?: string;
   config?: string;
   quiet?: boolean;
+  token?: string;
 }
 
 export function registerToxiproxy(program: Command): void {
@@ -24,11 +26,18 @@ export function registerToxiproxy(program: Command): void {
     .option('--seed <seed>', 'seed for jitter, toxicity and slicer draws (reproducible runs)')
     .option('--config <file>', 'JSON file of proxies to create at start (same format as POST /populate)')
     .option('--quiet', 'do not log API requests')
+    .option('--token <token>', 'token clients must send (generated when --host is not loopback)')
     .action(async (flags: ToxiproxyFlags) => {
-      const server = ToxiproxyServer.create({ seed: flags.seed, log: !flags.quiet });
+      const token = flags.token ?? (isLoopback(flags.host) ? undefined : newToken());
+      const server = ToxiproxyServer.create({
+        seed: flags.seed,
+        log: !flags.quiet,
+        host: flags.host,
+        ...(token ? { token } : {}),
+      });
       try {
         if (flags.config) await populateFromFile(server, flags.config);
-        await server.listen(flags.host, flags.port);
+        await server.listen(flags.port);
       } catch (err) {
         await server.close();
         if (err instanceof InputError) throw err;
@@ -37,6 +46,10 @@ export function registerToxiproxy(program: Command): void {
         );
       }
       process.stdout.write(`streamdrill toxiproxy ${server.url} (seed ${server.seed}); Ctrl-C to stop\n`);
+      if (token)
+        process.stdout.write(
+          `clients must send Authorization: Bearer ${token} (streamdrill: TOXIPROXY_TOKEN=${token})\n`,
+        );
       await waitForShutdownSignal();
       await server.close();
       process.stdout.write('fault proxy stopped; every proxy and connection closed\n');
