@@ -4,6 +4,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { unwatch, watch } from '../core/watchdog.ts';
 import { type ConsoleServer, startConsoleServer } from './server.ts';
 import type { ConsoleSession } from './session.ts';
 
@@ -33,11 +34,14 @@ export async function hostConsole(session: ConsoleSession, o: HostOptions = {}):
     `${JSON.stringify({ url: server.url, token: server.token ?? null, pid: process.pid }, null, 2)}\n`,
     { mode: 0o600 },
   );
+  const stateFile = join(process.cwd(), CONSOLE_FILE);
+  watch(`file:${stateFile}`, [{ kind: 'remove', path: stateFile }]);
   const close = server.close;
   return {
     ...server,
     close: async () => {
       rmSync(CONSOLE_FILE, { force: true });
+      unwatch(`file:${stateFile}`);
       await close();
     },
   };

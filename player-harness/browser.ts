@@ -8,6 +8,7 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
+import { unwatch, watch } from '../core/watchdog.ts';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -75,9 +76,18 @@ export interface LaunchedBrowser {
 }
 
 /** Launches a headless Chromium with a fresh profile, removed again on close. */
+/** Profile directories are named after the process that owns them (`stack clean` reads it). */
+export const PROFILE_PREFIX = 'streamdrill-chromium-';
+
 export async function launchBrowser(options: { executablePath?: string } = {}): Promise<LaunchedBrowser> {
   const executablePath = findBrowser(options.executablePath);
-  const userDataDir = mkdtempSync(join(tmpdir(), 'streamdrill-chromium-'));
+  const userDataDir = mkdtempSync(join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
+  // Should this process die before it closes the browser, the watchdog kills it and its profile.
+  const jobId = `browser:${userDataDir}`;
+  watch(jobId, [
+    { kind: 'kill', match: userDataDir },
+    { kind: 'remove', path: userDataDir },
+  ]);
   try {
     // Signals are ours: a drill interrupted with Ctrl-C must remove its faults and write its journal
     // before the browser goes (Playwright would otherwise exit the process on SIGINT itself).
@@ -94,10 +104,12 @@ export async function launchBrowser(options: { executablePath?: string } = {}): 
       async close() {
         await context.close().catch(() => {});
         rmSync(userDataDir, { recursive: true, force: true });
+        unwatch(jobId);
       },
     };
   } catch (err) {
     rmSync(userDataDir, { recursive: true, force: true });
+    unwatch(jobId);
     throw err;
   }
 }

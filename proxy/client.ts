@@ -10,8 +10,10 @@
  * re-enable proxies others disabled on purpose. `onOwnedChange` lets a caller keep that list where a
  * watchdog or `streamdrill stack clean` finds it if this process is killed.
  */
-import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Toxiproxy, ToxiproxyError } from 'toxiproxy-node-client';
+import { type OwnedObjects, releaseOwned } from '../core/cleanup.mjs';
+import { unwatch, watch } from '../core/watchdog.ts';
 import { ToxiproxyServer } from './server.ts';
 
 export type ToxicType =
@@ -66,23 +68,38 @@ export interface FaultProxyOptions {
   token?: string;
   /**
    * Prefix of the proxies this client creates on a Toxiproxy given by URL (default
-   * `streamdrill.<random>.`); the embedded server is ours alone and gets none.
+   * `streamdrill.<host>-<pid>.`, see {@link ownerOfNamespace}); the embedded server is ours alone
+   * and gets none.
    */
   namespace?: string;
 }
 
-/** What this client made on a Toxiproxy, in Toxiproxy's own names: what `release()` undoes. */
-export interface OwnedObjects {
-  url: string;
-  token?: string;
-  namespace: string;
-  proxies: string[];
-  toxics: [proxy: string, toxic: string][];
-  disabled: string[];
-}
+export type { OwnedObjects };
 
 /** The namespace prefix of every proxy any streamdrill made on a shared Toxiproxy. */
 export const NAMESPACE_ROOT = 'streamdrill.';
+
+const hostTag = () =>
+  hostname()
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 40) || 'host';
+
+/** This process's namespace on a shared Toxiproxy: which machine and process made a proxy. */
+export function defaultNamespace(pid = process.pid): string {
+  return `${NAMESPACE_ROOT}${hostTag()}-${pid}.`;
+}
+
+/**
+ * Who made a proxy on a shared Toxiproxy, from its name: the namespace, and the process id when it
+ * was made on this machine (so `stack clean` can tell a dead owner from a live one).
+ */
+export function ownerOfNamespace(proxyName: string): { namespace: string; localPid?: number } | undefined {
+  const m = /^streamdrill\.([a-z0-9-]+)-(\d+)\./.exec(proxyName);
+  if (!m) return proxyName.startsWith(NAMESPACE_ROOT) ? { namespace: NAMESPACE_ROOT } : undefined;
+  const namespace = `${NAMESPACE_ROOT}${m[1]}-${m[2]}.`;
+  return m[1] === hostTag() ? { namespace, localPid: Number(m[2]) } : { namespace };
+}
 
 export class FaultProxy {
   private readonly createdProxies = new Set<string>();
@@ -106,9 +123,11 @@ export class FaultProxy {
       const base = url.replace(/\/+$/, '');
       const client = new Toxiproxy(base);
       if (token) withBearer(client, token);
-      const ns = options.namespace ?? `${NAMESPACE_ROOT}${randomBytes(4).toString('hex')}.`;
+      const ns = options.namespace ?? defaultNamespace();
       const fp = new FaultProxy(base, client, undefined, ns, token);
       await fp.call(`reaching Toxiproxy at ${url}`, () => fp.client.getVersion());
+      // If this process is killed, the watchdog undoes what it made there.
+      fp.onOwnedChange((owned) => watch(`toxiproxy:${base}:${ns}`, [{ kind: 'toxiproxy', owned }]));
       return fp;
     }
     const server = await ToxiproxyServer.start({ host: '127.0.0.1', port: 0, seed: options.seed });
@@ -257,11 +276,12 @@ export class FaultProxy {
    * proxies it disabled and removes the proxies it created (on a Toxiproxy others may share).
    */
   async release(): Promise<void> {
-    await releaseOwned(this.owned(), plainRequest(this.url, this.token));
+    await releaseOwned(this.owned());
     this.createdProxies.clear();
     this.addedToxics.clear();
     this.disabledProxies.clear();
     this.ownedChanged();
+    unwatch(`toxiproxy:${this.url}:${this.namespace}`);
   }
 
   /** Stops the embedded server; on a Toxiproxy given by URL, undoes what we made and leaves it running. */
@@ -297,56 +317,6 @@ const STATUS_MEANING: Record<number, string> = {
 
 function enc(name: string): string {
   return encodeURIComponent(name);
-}
-
-/**
- * Undoes a list of owned objects with plain HTTP calls (also what a watchdog or `stack clean` does
- * for a process that was killed). Objects already gone are not errors.
- */
-export async function releaseOwned(
-  o: OwnedObjects,
-  request: (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => Promise<unknown>,
-): Promise<void> {
-  const quiet = (p: Promise<unknown>) => p.catch(() => undefined);
-  const created = new Set(o.proxies);
-  for (const [proxy, toxic] of o.toxics)
-    if (!created.has(proxy)) await quiet(request('DELETE', `/proxies/${enc(proxy)}/toxics/${enc(toxic)}`));
-  for (const proxy of o.disabled) {
-    if (created.has(proxy)) continue;
-    await quiet(
-      (async () => {
-        const res = (await request('GET', `/proxies/${enc(proxy)}`)) as { data?: Record<string, unknown> };
-        const p = (res?.data ?? res) as { listen?: string; upstream?: string };
-        await request('POST', `/proxies/${enc(proxy)}`, {
-          enabled: true,
-          listen: p.listen,
-          upstream: p.upstream,
-        });
-      })(),
-    );
-  }
-  for (const proxy of o.proxies) await quiet(request('DELETE', `/proxies/${enc(proxy)}`));
-}
-
-/** HTTP calls to a Toxiproxy API with fetch: status >= 400 rejects; the body is parsed as JSON. */
-export function plainRequest(
-  base: string,
-  token?: string,
-): (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => Promise<unknown> {
-  return async (method, path, body) => {
-    const headers: Record<string, string> = {};
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text.trim()}`);
-    return text ? (JSON.parse(text) as unknown) : undefined;
-  };
 }
 
 /**

@@ -3,11 +3,14 @@
  * (faults, mitigations, deploys, flags, state).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { isLoopback } from '../../core/http-guard.ts';
+import { unwatch, watch } from '../../core/watchdog.ts';
 import { TCP_FAULT_TYPES } from '../../faults/tcp.ts';
 import { Stack } from '../../origin-stub/stack.ts';
 import { HTTP_FAULT_TYPES } from '../../scenarios/schema.ts';
+import { clean } from '../clean.ts';
 import { callControl, controlUrl, STACK_FILE, STATE_DIR } from '../control-client.ts';
 import { InputError, UsageError } from '../errors.ts';
 import { waitForShutdownSignal } from '../lifecycle.ts';
@@ -79,6 +82,8 @@ export function registerStack(program: Command): void {
         `${JSON.stringify({ control: s.urls.control, token: s.controlToken ?? null, pid: process.pid }, null, 2)}\n`,
         { mode: 0o600 },
       );
+      const stateFile = join(process.cwd(), STACK_FILE);
+      watch(`file:${stateFile}`, [{ kind: 'remove', path: stateFile }]);
       process.stdout.write(describeStack(s));
       if (s.controlToken && !isLoopback(flags.host))
         process.stdout.write(
@@ -90,7 +95,29 @@ export function registerStack(program: Command): void {
       process.stdout.write(`\n${signal}: stopping the stack...\n`);
       await s.close();
       rmSync(STACK_FILE, { force: true });
+      unwatch(`file:${stateFile}`);
       process.stdout.write('stack stopped; every server, proxy and fault removed\n');
+    });
+
+  stack
+    .command('clean')
+    .description(
+      'Remove what killed streamdrill processes left behind: state files, browsers and their profiles, and (with --toxiproxy) their proxies on a shared Toxiproxy',
+    )
+    .option('--toxiproxy <url>', 'a shared Toxiproxy to clean (default: TOXIPROXY_URL, if set)')
+    .option(
+      '--all',
+      'on that Toxiproxy, remove every proxy any streamdrill made, not only those of dead processes here',
+    )
+    .action(async (flags: { toxiproxy?: string; all?: boolean }) => {
+      const url = flags.toxiproxy ?? process.env.TOXIPROXY_URL;
+      const r = await clean({ ...(url ? { toxiproxy: url } : {}), all: flags.all === true });
+      const lines = [
+        ...r.stateFiles.map((f) => `removed state file ${f}`),
+        ...r.browsers.map((b) => `removed browser profile ${b} (and any browser on it)`),
+        ...r.proxies.map((p) => `removed proxy ${p} from ${url}`),
+      ];
+      process.stdout.write(lines.length ? `${lines.join('\n')}\n` : 'nothing left behind\n');
     });
 
   stack
