@@ -3,11 +3,11 @@
  * writing a run's outputs (journal, result, report) and recording it in the history, and the
  * printed summary and scorecard.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { formatDuration } from '../core/duration.ts';
-import type { JournalEvent } from '../core/journal.ts';
+import { type JournalEvent, JournalWriter } from '../core/journal.ts';
 import { InputFileError } from '../core/yaml-file.ts';
 import type { RunResult } from '../drill/result.ts';
 import type { Runbook } from '../incident/runbook.ts';
@@ -33,6 +33,25 @@ export async function loadInputs(rulesFile: string, runbookFile?: string) {
     if (err instanceof InputFileError) throw new InputError(err.message);
     throw err;
   }
+}
+
+/**
+ * Makes the output directory and opens its journal for writing before the run starts, so that an
+ * unwritable `--out` fails at once (not after a 40-minute real drill), and a real run streams its
+ * journal to disk as it goes (a SIGKILL or an OOM kill leaves what happened until then).
+ */
+export async function openRunJournal(dir: string): Promise<JournalWriter> {
+  const path = join(dir, 'journal.jsonl');
+  try {
+    await mkdir(dir, { recursive: true });
+    const probe = await open(path, 'w');
+    await probe.close();
+  } catch (err) {
+    throw new InputError(
+      `--out ${dir}: cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); choose a writable directory`,
+    );
+  }
+  return JournalWriter.open(path);
 }
 
 /** Every run goes into the drill history; a history problem never loses the run itself. */

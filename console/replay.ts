@@ -29,10 +29,11 @@ export interface Replay {
   pacer: Pacer;
   /** Resolves once `run` has attached the session to the drill (before time starts). */
   ready: Promise<void>;
-  /** Runs the replay to its end (or until `signal` aborts), journaling into the session. */
-  run(
-    common: Omit<VirtualRunOptions, 'clock' | 'warmupMs' | 'pace' | 'onReady' | 'sink'>,
-  ): Promise<RunOutcome>;
+  /**
+   * Runs the replay to its end (or until `signal` aborts), journaling into `sink` — by default the
+   * session; a caller that also wants the journal elsewhere passes a sink that feeds the session too.
+   */
+  run(common: Omit<VirtualRunOptions, 'clock' | 'warmupMs' | 'pace' | 'onReady'>): Promise<RunOutcome>;
 }
 
 export function prepareReplay(o: ReplayOptions): Replay {
@@ -69,7 +70,7 @@ export function prepareReplay(o: ReplayOptions): Replay {
         clock,
         warmupMs,
         pace: pacer,
-        sink: session,
+        sink: common.sink ?? session,
         onReady: ({ drill, engine, sim }) => {
           session.attach({
             desk: drill.desk,

@@ -18,9 +18,16 @@ import type { VirtualRunOptions } from '../../drill/run-virtual.ts';
 import { resolveTopology } from '../../origin-stub/topology.ts';
 import { DEFAULT_RULES } from '../../rules/load.ts';
 import type { LoadedScenario } from '../../scenarios/load.ts';
-import { waitForShutdownSignal } from '../lifecycle.ts';
+import { Interrupt, waitForShutdownSignal } from '../lifecycle.ts';
 import { parseHost, parsePort } from '../options.ts';
-import { loadInputs, parsePlayers, recordHistory, summarize, writeOutputs } from '../run-output.ts';
+import {
+  loadInputs,
+  openRunJournal,
+  parsePlayers,
+  recordHistory,
+  summarize,
+  writeOutputs,
+} from '../run-output.ts';
 import { loadScenarioOrExplain } from './scenarios.ts';
 
 interface ConsoleFlags {
@@ -87,6 +94,7 @@ async function runWithConsole(
   intro: string[],
   run: (common: ConsoleRunInputs) => Promise<{ result: RunResult; events: JournalEvent[] }>,
 ): Promise<void> {
+  const live = await openRunJournal(out);
   const server = await hostConsole(session, {
     ...(flags.host ? { host: flags.host } : {}),
     ...(flags.port !== undefined ? { port: flags.port } : {}),
@@ -95,13 +103,7 @@ async function runWithConsole(
   });
   process.stdout.write(`console: ${server.openUrl}\n`);
   for (const line of intro) process.stdout.write(`${line}\n`);
-  const ac = new AbortController();
-  const onSignal = () => {
-    process.stderr.write('\ninterrupted: removing every fault and writing the journal...\n');
-    ac.abort();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const interrupt = new Interrupt(() => 'interrupted: removing every fault and writing the journal...');
   try {
     const { result, events } = await run({
       loaded,
@@ -109,12 +111,13 @@ async function runWithConsole(
       rulesFile: flags.rules,
       runbook: inputs.runbook,
       team: flags.team,
-      sink: session,
-      signal: ac.signal,
+      // The console sees every event; the journal file gets each as it happens.
+      sink: { write: (e) => (session.write(e), live.write(e)) },
+      signal: interrupt.signal,
       ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
     });
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.dispose();
+    await live.close();
     await writeOutputs(out, events, result, inputs.runbook);
     session.finish({ reportPath: join(out, 'report.html') });
     if (flags.history) await recordHistory(result, events, inputs.rules, out, flags.historyDb);
@@ -122,16 +125,16 @@ async function runWithConsole(
     process.stdout.write(
       `wrote ${out}/: journal.jsonl (${events.length} events), result.json, report.html, junit.xml, pir.md\n`,
     );
-    if (!flags.exitWhenDone && !ac.signal.aborted) {
+    if (!flags.exitWhenDone && !interrupt.signal.aborted) {
       process.stdout.write(
         `the console stays up for the debrief (scorecard and report): ${server.openUrl} - Ctrl-C to leave\n`,
       );
-      await waitForShutdownSignal();
+      await waitForShutdownSignal({ interrupted: false });
     }
-    if (result.endedBy === 'interrupt') process.exitCode = 130;
+    interrupt.settle();
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.dispose();
+    await live.close();
     await server.close();
   }
 }

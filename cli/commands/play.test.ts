@@ -38,7 +38,8 @@ describe('streamdrill play', () => {
   });
 
   it.each([
-    [['--players', '0'], 'expected a whole number of 1 or more, got "0"'],
+    [['--players', '0'], 'expected a number of players from 1 to 64, got "0"'],
+    [['--players', '100000'], 'expected a number of players from 1 to 64, got "100000"'],
     [['--duration', 'soon'], 'expected a duration such as 90s, 2m or 1h, got "soon"'],
     [['--cohorts', 'colour=red'], '--cohorts: unknown cohort dimension "colour"'],
     [['--cohorts', 'region=mars'], 'unknown region "mars" (expected one of: emea, na)'],

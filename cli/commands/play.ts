@@ -24,7 +24,9 @@ import { parseWindow, REPORT_DIMENSIONS, summaryLine } from '../../player-harnes
 import { Harness } from '../../player-harness/harness.ts';
 import { STACK_FILE, STATE_DIR } from '../control-client.ts';
 import { InputError, UsageError } from '../errors.ts';
+import { Interrupt, sleepUnless } from '../lifecycle.ts';
 import { parsePort } from '../options.ts';
+import { parsePlayers } from '../run-output.ts';
 
 interface PlayFlags {
   players: number;
@@ -86,7 +88,7 @@ export function registerPlay(program: Command): void {
     .description(
       'Start the stack and a fleet of real hls.js and Shaka viewers; print live QoE; write the journal and metrics',
     )
-    .option('--players <n>', 'real viewers', parsePositiveInt, 12)
+    .option('--players <n>', 'real viewers (1 to 64)', parsePlayers, 12)
     .option('--duration <d>', 'how long to play (e.g. 90s, 2m)', parseDuration, 120_000)
     .option(
       '--cohorts <spec>',
@@ -140,23 +142,12 @@ async function runPlay(flags: PlayFlags): Promise<void> {
   const weight = flags.population ? flags.population / flags.players : 1;
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
+  // Signals are handled from here on: one during start-up stops the run as soon as the stack and
+  // the fleet are up (each takes seconds, bounded by the player cap), never after the duration.
+  const interrupt = new Interrupt();
   const stack = await Stack.start({ seed: flags.seed, portBase: flags.portBase });
   let harness: Harness | undefined;
   const startedAt = clock.now();
-  let signal: NodeJS.Signals | undefined;
-  let wake: () => void = () => {};
-  const shutdown = new Promise<void>((resolve) => {
-    wake = resolve;
-  });
-  const onSignal = (s: NodeJS.Signals) => {
-    signal = s;
-    // A second Ctrl-C while stopping falls through to Node's default (exit at once).
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    wake();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   try {
     mkdirSync(STATE_DIR, { recursive: true });
     writeFileSync(
@@ -228,12 +219,15 @@ async function runPlay(flags: PlayFlags): Promise<void> {
         );
       }
     }, flags.interval);
-    await Promise.race([clock.sleep(flags.duration), shutdown]);
+    if (!interrupt.signal.aborted) await sleepUnless(flags.duration, interrupt.signal);
     clock.clearInterval(timer);
-    say(signal ? `\n${signal}: stopping the fleet, browser and stack...` : 'duration reached: stopping...');
+    say(
+      interrupt.received
+        ? `\n${interrupt.received}: stopping the fleet, browser and stack...`
+        : 'duration reached: stopping...',
+    );
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.dispose();
     await harness?.fleet.stop().catch(() => {});
     if (harness) {
       const elapsed = clock.now() - startedAt;
@@ -246,7 +240,7 @@ async function runPlay(flags: PlayFlags): Promise<void> {
           players: flags.players,
           weight,
           cohorts: flags.cohorts ?? null,
-          interrupted: signal ?? null,
+          interrupted: interrupt.received ?? null,
         },
         whole: { windowMs: whole.windowMs, overall: whole.overall, by: whole.by },
         lastWindow: { windowMs: last.windowMs, overall: last.overall, by: last.by },
@@ -262,10 +256,11 @@ async function runPlay(flags: PlayFlags): Promise<void> {
         say(`  by ${d.padEnd(6)} ${parts.join(' | ')}`);
       }
     }
-    journal.write({ v: 1, t: clock.now(), type: 'play.end', interrupted: signal ?? null });
+    journal.write({ v: 1, t: clock.now(), type: 'play.end', interrupted: interrupt.received ?? null });
     await journal.close();
     await stack.close();
     rmSync(STACK_FILE, { force: true });
     say(`wrote ${join(out, 'journal.jsonl')} (${journal.written} events) and ${join(out, 'metrics.json')}`);
+    interrupt.settle();
   }
 }

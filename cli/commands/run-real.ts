@@ -8,7 +8,8 @@ import type { WebhookTarget } from '../../rules/notify.ts';
 import type { RuleFile } from '../../rules/schema.ts';
 import type { LoadedScenario } from '../../scenarios/load.ts';
 import { STACK_FILE, STATE_DIR } from '../control-client.ts';
-import { recordHistory, summarize, writeOutputs } from '../run-output.ts';
+import { Interrupt } from '../lifecycle.ts';
+import { openRunJournal, recordHistory, summarize, writeOutputs } from '../run-output.ts';
 
 export interface RealFlags {
   seed?: string;
@@ -30,13 +31,8 @@ export async function runRealFromCli(
   flags: RealFlags & { rules: RuleFile; rulesFile?: string },
 ): Promise<void> {
   const out = flags.out ?? join('runs', `${loaded.name}-real`);
-  const ac = new AbortController();
-  const onSigint = () => {
-    process.stderr.write('\ninterrupted: removing every fault and writing the journal...\n');
-    ac.abort();
-  };
-  process.once('SIGINT', onSigint);
-  process.once('SIGTERM', onSigint);
+  const live = await openRunJournal(out);
+  const interrupt = new Interrupt(() => 'interrupted: removing every fault and writing the journal...');
   try {
     const { result, events } = await runReal({
       loaded,
@@ -48,7 +44,8 @@ export async function runRealFromCli(
       ...(flags.players !== undefined ? { players: flags.players } : {}),
       ...(flags.browser ? { browserPath: flags.browser } : {}),
       webhooks: flags.webhook,
-      signal: ac.signal,
+      signal: interrupt.signal,
+      sink: live,
       onReady: ({ control, collector }) => {
         mkdirSync(STATE_DIR, { recursive: true });
         writeFileSync(STACK_FILE, `${JSON.stringify({ control, collector, pid: process.pid }, null, 2)}\n`);
@@ -60,16 +57,17 @@ export async function runRealFromCli(
         if (!flags.quiet) process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
       },
     });
+    await live.close();
     await writeOutputs(out, events, result, flags.runbook);
     if (flags.history !== false) await recordHistory(result, events, flags.rules, out, flags.historyDb);
     if (!flags.quiet) process.stdout.write(summarize(result));
     process.stdout.write(
       `wrote ${out}/: journal.jsonl (${events.length} events), result.json, report.html, junit.xml, pir.md\n`,
     );
-    if (result.endedBy === 'interrupt') process.exitCode = 130;
+    interrupt.settle();
   } finally {
+    await live.close();
     rmSync(STACK_FILE, { force: true });
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    interrupt.dispose();
   }
 }

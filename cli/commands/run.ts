@@ -10,7 +10,15 @@ import { runVirtual } from '../../drill/run-virtual.ts';
 import { DEFAULT_RULES } from '../../rules/load.ts';
 import { parseWebhook, type WebhookTarget } from '../../rules/notify.ts';
 import { InputError } from '../errors.ts';
-import { loadInputs, parsePlayers, recordHistory, summarize, writeOutputs } from '../run-output.ts';
+import { Interrupt } from '../lifecycle.ts';
+import {
+  loadInputs,
+  openRunJournal,
+  parsePlayers,
+  recordHistory,
+  summarize,
+  writeOutputs,
+} from '../run-output.ts';
 import { loadScenarioOrExplain } from './scenarios.ts';
 
 interface RunFlags {
@@ -94,9 +102,9 @@ export function registerRun(program: Command): void {
         return;
       }
       const out = flags.out ?? join('runs', `${loaded.name}-virtual`);
-      const ac = new AbortController();
-      const onSigint = () => ac.abort();
-      process.once('SIGINT', onSigint);
+      // Fails now on an unwritable --out; the journal itself is written whole at the end (seconds).
+      await (await openRunJournal(out)).close();
+      const interrupt = new Interrupt(() => 'interrupted: removing every fault and writing the journal...');
       const tty = process.stderr.isTTY && !flags.quiet;
       try {
         const { result, events } = await runVirtual({
@@ -108,7 +116,7 @@ export function registerRun(program: Command): void {
           ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
           webhooks: flags.webhook,
           journalSessions: flags.journalSessions ?? false,
-          signal: ac.signal,
+          signal: interrupt.signal,
           onProgress: ({ fraction, simulatedMs }) => {
             if (!tty) return;
             const width = 30;
@@ -125,9 +133,9 @@ export function registerRun(program: Command): void {
         process.stdout.write(
           `wrote ${out}/: journal.jsonl (${events.length} events), result.json, report.html, junit.xml, pir.md\n`,
         );
-        if (result.endedBy === 'interrupt') process.exitCode = 130;
+        interrupt.settle();
       } finally {
-        process.off('SIGINT', onSigint);
+        interrupt.dispose();
       }
     });
 }

@@ -135,7 +135,7 @@ describe('streamdrill stack', () => {
     ).control;
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(await exited).toBe(130);
     expect(existsSync(join(cwd, '.streamdrill', 'stack.json'))).toBe(false);
     await expect(fetch(`${control}/state`)).rejects.toThrow();
     const none = await cli(['stack', 'state']);

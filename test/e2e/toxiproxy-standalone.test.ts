@@ -60,10 +60,10 @@ describe('streamdrill toxiproxy driven by toxiproxy-node-client', () => {
     expect(rows.get('down')!.ending).toBe('ECONNREFUSED');
   }, 30_000);
 
-  it('stops cleanly on SIGINT and releases its port', async () => {
+  it('stops cleanly on SIGTERM (exit 143, as for any interrupted command) and releases its port', async () => {
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
     await expect(fetch(`${url}/version`)).rejects.toThrow();
   });
 });
