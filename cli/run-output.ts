@@ -13,10 +13,14 @@ import type { RunResult } from '../drill/result.ts';
 import type { Runbook } from '../incident/runbook.ts';
 import { loadRunbook } from '../incident/runbook.ts';
 import type { Scorecard } from '../incident/scoring.ts';
+import { resolveTopology } from '../origin-stub/topology.ts';
 import { DEFAULT_HISTORY_DB, recordRun } from '../reports/history/index.ts';
 import { writeReport } from '../reports/report/index.ts';
+import { checkRuleLabels, knownLabelValues } from '../rules/labels.ts';
 import { loadRules } from '../rules/load.ts';
 import type { RuleFile } from '../rules/schema.ts';
+import type { LoadedScenario } from '../scenarios/load.ts';
+import { loadLadders } from '../simulator/media.ts';
 import { InputError } from './errors.ts';
 
 export function parsePlayers(value: string): number {
@@ -26,9 +30,22 @@ export function parsePlayers(value: string): number {
   return n;
 }
 
-export async function loadInputs(rulesFile: string, runbookFile?: string) {
+/**
+ * The rule file and the runbook, validated; with `against`, the rules' label filters are also
+ * checked against the stacks of the scenarios they will run on (a `where` no session can match is
+ * an error, not a vacuous pass).
+ */
+export async function loadInputs(rulesFile: string, runbookFile?: string, against: LoadedScenario[] = []) {
   try {
-    return { rules: await loadRules(rulesFile), runbook: await loadRunbook(runbookFile) };
+    const rules = await loadRules(rulesFile);
+    if (against.length > 0) {
+      const known = knownLabelValues(
+        against.map((l) => resolveTopology(l.scenario.topology ?? {})),
+        loadLadders().map((l) => l.channel),
+      );
+      await checkRuleLabels(rulesFile, rules, known);
+    }
+    return { rules, runbook: await loadRunbook(runbookFile) };
   } catch (err) {
     if (err instanceof InputFileError) throw new InputError(err.message);
     throw err;

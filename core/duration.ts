@@ -36,3 +36,23 @@ export function formatDuration(ms: number): string {
   s -= m * 60;
   return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s || (!h && !m) ? `${s}s` : ''}`;
 }
+
+/**
+ * A {@link DurationMs} between `minMs` and `maxMs` (inclusive), with the bounds said as durations:
+ * `evaluationInterval: 0` reads "expected at least 1s", not an error from deep inside a run.
+ */
+export function durationWithin(minMs: number, maxMs: number) {
+  return DurationMs.pipe(
+    z
+      .number()
+      .min(minMs, `expected a duration of at least ${bound(minMs)}`)
+      .max(maxMs, `expected a duration of at most ${bound(maxMs)}`),
+  );
+}
+
+const bound = (ms: number) =>
+  ms >= 86_400_000 && ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : formatDuration(ms);
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;

@@ -60,15 +60,17 @@ describe('the watchdog', () => {
       expect(proxies.some((p) => p.endsWith('.victim'))).toBe(true);
 
       child.kill('SIGKILL');
-      expect(await until(() => processesWith(profile).length === 0, 10_000), 'browser processes gone').toBe(true);
+      expect(await until(() => processesWith(profile).length === 0, 10_000), 'browser processes gone').toBe(
+        true,
+      );
       expect(await until(() => !existsSync(join(tmpdir(), dirs[0]!)), 10_000), 'profile removed').toBe(true);
       expect(
         await until(async () => Object.keys(await shared.client.getAll()).length === 0, 10_000),
         'proxy removed from the shared Toxiproxy',
       ).toBe(true);
-      expect(await until(() => processesWith('watchdog-process.mjs').every((pid) => pid !== child.pid), 5000)).toBe(
-        true,
-      );
+      expect(
+        await until(() => processesWith('watchdog-process.mjs').every((pid) => pid !== child.pid), 5000),
+      ).toBe(true);
     } finally {
       await shared.server.close();
     }

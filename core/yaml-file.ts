@@ -3,7 +3,7 @@
  * and column, the path inside the document, and what was expected. Validation is zod's; this maps
  * zod's paths back to positions in the YAML source (the `yaml` library keeps node ranges).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { type Document, isMap, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 
@@ -33,11 +33,29 @@ export interface ParsedYaml {
   lines: LineCounter;
 }
 
+/**
+ * The largest input file read (scenarios, rules, runbooks are a few kB; the catalogue's largest is
+ * ~8 kB): a 50 MB file would take gigabytes and minutes to parse and validate.
+ */
+export const MAX_INPUT_BYTES = 1024 * 1024;
+
 export async function readYaml(file: string): Promise<ParsedYaml> {
   let text: string;
   try {
+    const size = (await stat(file)).size;
+    if (size > MAX_INPUT_BYTES)
+      throw new InputFileError([
+        {
+          file,
+          line: 0,
+          column: 0,
+          path: '',
+          message: `the file is ${(size / 1024 / 1024).toFixed(1)} MB: expected at most ${MAX_INPUT_BYTES / 1024 / 1024} MB`,
+        },
+      ]);
     text = await readFile(file, 'utf8');
   } catch (err) {
+    if (err instanceof InputFileError) throw err;
     throw new InputFileError([
       {
         file,
@@ -68,7 +86,16 @@ export function parseYaml(file: string, text: string): ParsedYaml {
       }),
     );
   }
-  return { file, data: doc.toJS(), doc, lines };
+  let data: unknown;
+  try {
+    // The yaml library refuses documents whose aliases expand without bound (a "billion laughs").
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new InputFileError([
+      { file, line: 1, column: 1, path: '', message: `not usable YAML: ${(err as Error).message}` },
+    ]);
+  }
+  return { file, data, doc, lines };
 }
 
 /** Position of the node at `path`, or of its nearest existing ancestor. */
@@ -95,6 +122,35 @@ export function positionOf(
   return { line: 1, column: 1 };
 }
 
+/**
+ * zod reports a value that fits no branch of a union as one "Invalid input" at the union; the
+ * branch the author meant is the one that came closest: the fewest issues, the deepest path. Its
+ * issues are what the author can act on (`rules[0].window: too small`, not `rules[0]: Invalid input`).
+ */
+export function explainUnions(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const out: z.core.$ZodIssue[] = [];
+  for (const issue of issues) {
+    if (issue.code !== 'invalid_union' || !('errors' in issue) || issue.errors.length === 0) {
+      out.push(issue);
+      continue;
+    }
+    const depth = (b: readonly z.core.$ZodIssue[]) => Math.max(0, ...b.map((i) => i.path.length));
+    const best = [...issue.errors].sort(
+      (a, b) =>
+        a.filter((i) => i.code !== 'unrecognized_keys').length -
+          b.filter((i) => i.code !== 'unrecognized_keys').length ||
+        a.length - b.length ||
+        depth(b) - depth(a),
+    )[0]!;
+    if (best.length === 0) {
+      out.push(issue);
+      continue;
+    }
+    out.push(...explainUnions(best.map((i) => ({ ...i, path: [...issue.path, ...i.path] }))));
+  }
+  return out;
+}
+
 export function issuesFromZod(
   p: ParsedYaml,
   error: z.ZodError,
@@ -102,7 +158,7 @@ export function issuesFromZod(
   mapPath: (path: readonly PropertyKey[]) => PropertyKey[] = (x) => [...x],
 ): InputIssue[] {
   const out: InputIssue[] = [];
-  for (const issue of error.issues) {
+  for (const issue of explainUnions(error.issues as z.core.$ZodIssue[])) {
     const path = [...prefix, ...mapPath(issue.path)];
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {

@@ -67,5 +67,7 @@ export const ActionSchema = z.discriminatedUnion('kind', [
   z.strictObject({ ...base, kind: z.literal('note'), text: z.string().min(1) }),
 ]);
 export type Action = z.output<typeof ActionSchema>;
+/** Every kind of action, in the order above. */
+export const ACTION_KINDS = ActionSchema.options.map((o) => o.shape.kind.value);
 export type ActionInput = z.input<typeof ActionSchema>;
 export type ActionKind = Action['kind'];

@@ -5,10 +5,11 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DurationMs } from '../core/duration.ts';
+import { DAY_MS, durationWithin } from '../core/duration.ts';
 import { SCENARIO_DIR } from '../core/paths.ts';
 import { loadYamlWith } from '../core/yaml-file.ts';
 
+import { ACTION_KINDS, type ActionKind } from './actions.ts';
 import { SEVERITIES, type Severity } from './severities.ts';
 
 export { SEVERITIES, type Severity };
@@ -22,20 +23,33 @@ const PagingRule = z.union([
   z.strictObject({ businessHours: people, afterHours: people }),
 ]);
 
+/** A timing target: some seconds to a day. */
+const target = durationWithin(1000, DAY_MS);
+
 export const RunbookSchema = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(1),
   roles: z.array(z.strictObject({ id, name: z.string(), duty: z.string().default('') })).min(1),
-  steps: z.array(z.strictObject({ id, name: z.string(), action: z.string() })).min(1),
+  steps: z
+    .array(
+      z.strictObject({
+        id,
+        name: z.string(),
+        action: z
+          .enum(ACTION_KINDS as [ActionKind, ...ActionKind[]])
+          .describe('the team action that does this step'),
+      }),
+    )
+    .min(1),
   dashboards: z.array(z.strictObject({ id, name: z.string() })).min(1),
   mitigations: z.array(z.strictObject({ id, name: z.string() })).min(1),
   targets: z.strictObject({
-    acknowledgeWithin: DurationMs,
-    declareWithin: DurationMs,
-    statusPageWithin: z.partialRecord(z.enum(SEVERITIES), DurationMs),
-    sev1UpdateEvery: DurationMs,
-    executiveBridgeWithin: z.partialRecord(z.enum(SEVERITIES), DurationMs),
-    recoveryHold: DurationMs,
+    acknowledgeWithin: target,
+    declareWithin: target,
+    statusPageWithin: z.partialRecord(z.enum(SEVERITIES), target),
+    sev1UpdateEvery: durationWithin(60_000, DAY_MS),
+    executiveBridgeWithin: z.partialRecord(z.enum(SEVERITIES), target),
+    recoveryHold: target,
     followUpPerMitigation: z.boolean(),
     reviewWithinBusinessDays: z.number().int().min(1),
   }),

@@ -429,7 +429,9 @@ describe('on a shared Toxiproxy (TOXIPROXY_URL)', () => {
 
       const after = await shared.client.getAll();
       expect(Object.keys(after).sort()).toEqual(['team-b.api', 'team-b.db']);
-      const toxics = (await (await fetch(`${shared.url}/proxies/team-b.api/toxics`)).json()) as { name: string }[];
+      const toxics = (await (await fetch(`${shared.url}/proxies/team-b.api/toxics`)).json()) as {
+        name: string;
+      }[];
       expect(toxics.map((t) => t.name)).toEqual(['their-latency']);
       expect((await shared.client.get('team-b.db')).enabled).toBe(false);
     } finally {
@@ -475,5 +477,22 @@ describe('who may drive the control API', () => {
     } finally {
       await exposed.close();
     }
+  });
+});
+
+describe('a port base too close to 65535', () => {
+  it('is refused with what to do, and nothing is left listening', async () => {
+    await expect(Stack.start({ portBase: 65500, manifestMonitorMs: 0 })).rejects.toThrow(
+      /--port-base 65500: the stack needs more ports than there are from 65500 to 65535/,
+    );
+    const open = await new Promise<boolean>((resolve) => {
+      const sock = net.connect(65500, '127.0.0.1');
+      sock.once('connect', () => {
+        sock.destroy();
+        resolve(true);
+      });
+      sock.once('error', () => resolve(false));
+    });
+    expect(open).toBe(false);
   });
 });

@@ -159,8 +159,9 @@ export class Stack implements StackParts {
     const astMs = Math.floor(clock.now() / 1000) * 1000 - 60_000;
     const primary = createLiveOrigin(liveOptions(astMs, 'origin'));
     const backup = createLiveOrigin(liveOptions(astMs, 'backup-origin'));
-    const faultProxy = options.faultProxy ?? (await FaultProxy.connect({ seed: options.seed }));
     const ports = portAllocator(options.portBase);
+    const faultProxy =
+      options.faultProxy ?? (await FaultProxy.connect({ seed: options.seed, apiPort: ports() }));
 
     const links = {
       base: (name: string) => {
@@ -424,8 +425,17 @@ export class Stack implements StackParts {
   }
 }
 
+export class PortRangeError extends Error {}
+
 /** Hands out ports from `base` upwards, or 0 (ephemeral) when no base is set. */
 function portAllocator(base: number | undefined): () => number {
   let next = base ?? 0;
-  return () => (base === undefined ? 0 : next++);
+  return () => {
+    if (base === undefined) return 0;
+    if (next > 65535)
+      throw new PortRangeError(
+        `--port-base ${base}: the stack needs more ports than there are from ${base} to 65535 (it uses ${next - base} and more); choose a lower base, e.g. 20000`,
+      );
+    return next++;
+  };
 }

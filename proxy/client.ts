@@ -64,6 +64,8 @@ export interface FaultProxyOptions {
   /** A Toxiproxy API URL; defaults to the TOXIPROXY_URL environment variable, else embedded. */
   url?: string;
   seed?: string | number;
+  /** Port of the embedded server's API (default: any free port). */
+  apiPort?: number;
   /** Sent as a bearer token (a streamdrill Toxiproxy exposed beyond loopback); default TOXIPROXY_TOKEN. */
   token?: string;
   /**
@@ -130,7 +132,11 @@ export class FaultProxy {
       fp.onOwnedChange((owned) => watch(`toxiproxy:${base}:${ns}`, [{ kind: 'toxiproxy', owned }]));
       return fp;
     }
-    const server = await ToxiproxyServer.start({ host: '127.0.0.1', port: 0, seed: options.seed });
+    const server = await ToxiproxyServer.start({
+      host: '127.0.0.1',
+      port: options.apiPort ?? 0,
+      seed: options.seed,
+    });
     return new FaultProxy(server.url, new Toxiproxy(server.url), server, '', undefined);
   }
 

@@ -4,7 +4,7 @@
  * multi-window, multi-burn-rate alerts on their error budgets (Google SRE workbook, chapter 5).
  */
 import { z } from 'zod';
-import { DurationMs } from '../core/duration.ts';
+import { DAY_MS, durationWithin, HOUR_MS, MINUTE_MS } from '../core/duration.ts';
 import { METRIC_IDS, METRIC_LABELS, WhereSchema } from '../metrics/catalogue.ts';
 
 export const ACTIONS = ['page', 'investigate', 'ticket'] as const;
@@ -15,7 +15,9 @@ const ruleName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'a rule name l
 const Common = {
   name: ruleName,
   action: z.enum(ACTIONS),
-  for: DurationMs.default(0).describe('how long the condition must hold before the alert fires'),
+  for: durationWithin(0, DAY_MS)
+    .default(0)
+    .describe('how long the condition must hold before the alert fires'),
   groupBy: z.array(z.enum(METRIC_LABELS)).default([]),
   where: WhereSchema.default({}),
   summary: z.string().optional(),
@@ -27,7 +29,9 @@ export const ThresholdRule = z.strictObject({
   metric: z.enum(METRIC_IDS),
   op: z.enum(['>', '>=', '<', '<=']).default('>'),
   threshold: z.number(),
-  window: DurationMs.default(60_000).describe('sliding window the metric is computed over'),
+  window: durationWithin(1000, 30 * DAY_MS)
+    .default(60_000)
+    .describe('sliding window the metric is computed over'),
   minViewers: z.number().min(0).default(0).describe('ignore groups with fewer current viewers (noise)'),
 });
 
@@ -35,7 +39,11 @@ export const BurnRateRule = z.strictObject({
   ...Common,
   slo: z.string().min(1),
   /** Both windows must burn faster than `factor` × the sustainable rate. */
-  burnRate: z.strictObject({ long: DurationMs, short: DurationMs, factor: z.number().positive() }),
+  burnRate: z.strictObject({
+    long: durationWithin(MINUTE_MS, 30 * DAY_MS),
+    short: durationWithin(MINUTE_MS, 30 * DAY_MS),
+    factor: z.number().positive(),
+  }),
 });
 
 export const SloSchema = z.strictObject({
@@ -44,14 +52,14 @@ export const SloSchema = z.strictObject({
   /** A ratio metric whose value is the share of bad events (or bad time). */
   metric: z.enum(['video_start_failure', 'rebuffer_ratio', 'playback_failure', 'exits_before_video_start']),
   target: z.number().gt(0).lt(1).describe('good share, e.g. 0.995'),
-  window: DurationMs.describe('the SLO window, e.g. 30d'),
+  window: durationWithin(HOUR_MS, 90 * DAY_MS).describe('the SLO window, e.g. 30d'),
 });
 
 export const RuleFileSchema = z
   .strictObject({
     $schema: z.string().optional(),
     version: z.literal(1),
-    evaluationInterval: DurationMs.default(15_000),
+    evaluationInterval: durationWithin(1000, 10 * MINUTE_MS).default(15_000),
     slos: z.array(SloSchema).default([]),
     rules: z.array(z.union([ThresholdRule, BurnRateRule])).min(1),
   })

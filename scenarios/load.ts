@@ -10,10 +10,14 @@ import {
   type InputIssue,
   issuesFromZod,
   type ParsedYaml,
+  positionOf,
   readYaml,
 } from '../core/yaml-file.ts';
 import { TCP_FAULT_TYPES, type TcpFaultInput, TcpFaultSchema } from '../faults/tcp.ts';
 import { type HttpFaultInput, HttpFaultSchema } from '../faults/types.ts';
+import { resolveTopology } from '../origin-stub/topology.ts';
+import { loadLadders } from '../simulator/media.ts';
+import { PopulationError, resolvePopulation } from '../simulator/population.ts';
 import {
   FaultStepSchema,
   type FaultStepSpec,
@@ -114,8 +118,29 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
       i.column = pos.col;
     }
   }
+  issues.push(...checkPopulation(parsed, scenario));
   if (issues.length > 0) throw new InputFileError(issues);
   return { name: basename(file).replace(/\.ya?ml$/, ''), file, scenario, faults };
+}
+
+/**
+ * The population against the scenario's topology and the media's channels (regions, ISPs, device
+ * classes, channels, CDNs it names must exist): found at load time, with the file and line, rather
+ * than when a run builds its population.
+ */
+function checkPopulation(p: ParsedYaml, scenario: Scenario): InputIssue[] {
+  const { realViewers: _real, ...spec } = scenario.population;
+  try {
+    resolvePopulation(
+      spec,
+      resolveTopology(scenario.topology ?? {}),
+      loadLadders().map((l) => l.channel),
+    );
+    return [];
+  } catch (err) {
+    if (!(err instanceof PopulationError)) throw err;
+    return [{ file: p.file, ...positionOf(p, ['population']), path: 'population', message: err.message }];
+  }
 }
 
 /**

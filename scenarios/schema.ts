@@ -3,7 +3,7 @@
  * (`scenarios/scenario.schema.json`) gives editors completion. Unknown keys are errors.
  */
 import { z } from 'zod';
-import { DurationMs } from '../core/duration.ts';
+import { DAY_MS, DurationMs, durationWithin } from '../core/duration.ts';
 import { TCP_FAULT_TYPES } from '../faults/tcp.ts';
 import { TeamSchema } from '../incident/team-schema.ts';
 import { METRIC_IDS, WhereSchema } from '../metrics/catalogue.ts';
@@ -48,6 +48,15 @@ const Ramp = z.strictObject({
   over: DurationMs,
 });
 
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const FaultStepSchema = z.strictObject({
   at: DurationMs.describe('time from the scenario start'),
   id: name.optional().describe('name to refer to this fault (remove steps, reports)'),
@@ -76,7 +85,7 @@ const Bound = z.strictObject({
   where: WhereSchema.default({}),
   above: z.number().optional(),
   below: z.number().optional(),
-  for: DurationMs.default(0),
+  for: durationWithin(0, DAY_MS).default(0),
 });
 
 const AlertExpectation = z.strictObject({
@@ -95,10 +104,16 @@ export const ScenarioSchema = z
     start: z
       .strictObject({
         at: z.iso.datetime({ offset: true }).describe('wall-clock start (ISO 8601)'),
-        timeZone: z.string().default('UTC'),
+        timeZone: z
+          .string()
+          .default('UTC')
+          .refine(isTimeZone, {
+            error: (i) =>
+              `expected an IANA time zone such as UTC or Europe/London, got ${JSON.stringify(i.input)}`,
+          }),
       })
       .default({ at: '2026-11-21T19:37:00Z', timeZone: 'UTC' }),
-    duration: DurationMs,
+    duration: durationWithin(10_000, 60 * DAY_MS),
     population: PopulationSchema,
     topology: TopologySchema.partial().optional(),
     timeline: z.array(StepSchema).default([]),

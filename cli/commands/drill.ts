@@ -151,7 +151,7 @@ export function registerDrill(program: Command): void {
     .option('--browser <path>', 'Chromium to use (default: STREAMDRILL_BROWSER or /usr/bin/chromium)')
     .action(async (name: string, flags: ConsoleFlags & { players?: number; browser?: string }) => {
       const loaded = await loadScenarioOrExplain(name);
-      const inputs = await loadInputs(flags.rules, flags.runbook);
+      const inputs = await loadInputs(flags.rules, flags.runbook, [loaded]);
       const topology = resolveTopology(loaded.scenario.topology ?? {});
       const clock = new RealClock();
       const session = new LiveSession({
@@ -213,7 +213,7 @@ export function registerReplay(program: Command): void {
     .option('--paused', 'start paused (the trainer presses resume)')
     .action(async (name: string, flags: ConsoleFlags & { speed: number; paused?: boolean }) => {
       const loaded = await loadScenarioOrExplain(name);
-      const inputs = await loadInputs(flags.rules, flags.runbook);
+      const inputs = await loadInputs(flags.rules, flags.runbook, [loaded]);
       const replay = prepareReplay({
         loaded,
         rules: inputs.rules,

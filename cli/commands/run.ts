@@ -91,7 +91,7 @@ export function registerRun(program: Command): void {
     .option('--no-history', 'do not record the run in the drill history')
     .action(async (name: string, flags: RunFlags) => {
       const loaded = await loadScenarioOrExplain(name);
-      const { rules, runbook } = await loadInputs(flags.rules, flags.runbook);
+      const { rules, runbook } = await loadInputs(flags.rules, flags.runbook, [loaded]);
       const team = flags.team ?? loaded.scenario.team?.kind ?? 'none';
       if (team === 'script' && loaded.scenario.team?.kind !== 'script') {
         throw new InputError(`scenario ${loaded.name} has no team script; use --team bot or --team none`);

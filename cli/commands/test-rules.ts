@@ -27,7 +27,13 @@ import {
   RunDataError,
   runPromtoolForRun,
 } from '../../prometheus/index.ts';
-import { listScenarioFiles, loadScenario, resolveScenarioPath, SCENARIO_DIR } from '../../scenarios/load.ts';
+import {
+  type LoadedScenario,
+  listScenarioFiles,
+  loadScenario,
+  resolveScenarioPath,
+  SCENARIO_DIR,
+} from '../../scenarios/load.ts';
 import { InputError, UsageError } from '../errors.ts';
 import { loadInputs } from '../run-output.ts';
 
@@ -63,7 +69,23 @@ export function registerTestRules(program: Command): void {
     .action(async (flags: Flags) => {
       if (flags.scenarios === false && !flags.journal?.length)
         throw new UsageError('--no-scenarios leaves nothing to test without --journal');
-      const { rules, runbook } = await loadInputs(flags.rules, flags.runbook);
+      // --no-scenarios: only the recorded journals are replayed.
+      const files =
+        flags.scenarios === false
+          ? []
+          : flags.only
+            ? flags.only.map(resolveScenarioPath)
+            : await listScenarioFiles(flags.scenarios);
+      const scenarios: LoadedScenario[] = [];
+      for (const file of files) {
+        try {
+          scenarios.push(await loadScenario(file));
+        } catch (err) {
+          if (err instanceof InputFileError) throw new InputError(`invalid scenario:\n${err.message}`);
+          throw err;
+        }
+      }
+      const { rules, runbook } = await loadInputs(flags.rules, flags.runbook, scenarios);
       if (flags.prometheus) {
         try {
           await findPromtool();
@@ -73,22 +95,8 @@ export function registerTestRules(program: Command): void {
         }
       }
       const workDir = await mkdtemp(join(tmpdir(), 'streamdrill-promtool-'));
-      // --no-scenarios: only the recorded journals are replayed.
-      const files =
-        flags.scenarios === false
-          ? []
-          : flags.only
-            ? flags.only.map(resolveScenarioPath)
-            : await listScenarioFiles(flags.scenarios);
       const cases: RuleCase[] = [];
-      for (const file of files) {
-        let loaded: Awaited<ReturnType<typeof loadScenario>>;
-        try {
-          loaded = await loadScenario(file);
-        } catch (err) {
-          if (err instanceof InputFileError) throw new InputError(`invalid scenario:\n${err.message}`);
-          throw err;
-        }
+      for (const loaded of scenarios) {
         const { mustFire, mustNotFire } = loaded.scenario.expect.alerts;
         if (mustFire.length + mustNotFire.length === 0) continue; // nothing to check about alerts
         cases.push(await testRulesOnScenario(loaded, rules, flags.rules, runbook));

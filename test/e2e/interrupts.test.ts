@@ -27,9 +27,12 @@ describe('interrupting long-running commands', () => {
   it('run --virtual on SIGTERM: exit 143, the journal and result written, every fault removed', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'sd-int-run-'));
     const out = join(cwd, 'out');
-    const run = startCli(['run', 'slow-leak', '--team', 'bot', '--journal-sessions', '--out', out, '--no-history'], {
-      cwd,
-    });
+    const run = startCli(
+      ['run', 'slow-leak', '--team', 'bot', '--journal-sessions', '--out', out, '--no-history'],
+      {
+        cwd,
+      },
+    );
     // The journal file is opened before time starts; give the run a moment to be mid-way.
     await until(() => existsSync(join(out, 'journal.jsonl')), 60_000, 'the run to start');
     await new Promise((r) => setTimeout(r, 500));
