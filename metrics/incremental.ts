@@ -210,8 +210,6 @@ const CP_BLOCK = 1 << 17;
 /** Seats at or above this are ignored (the fast table is indexed by seat). */
 const MAX_SLOT = 1 << 20;
 
-const pct = (num: number, den: number): number | null => (den > 0 ? (100 * num) / den : null);
-
 /**
  * Makes obj[key] computed on first read (then a plain value; assignable). Order statistics and the
  * error list cost O(starts / errors in the window); most callers (alert rules, impact figures) never
@@ -609,6 +607,12 @@ export class IncrementalQoe implements QoeSource {
 
   get ingested(): number {
     return this.eventCount;
+  }
+
+  /** The latest time ingested or queried (-Infinity before any event): queries must be at or after it. */
+  get latest(): number {
+    const cp = this.cpT.length > 0 ? this.cpT[this.cpT.length - 1]! : Number.NEGATIVE_INFINITY;
+    return Math.max(this.horizon, cp);
   }
 
   /** Distinct label tuples seen so far. */
@@ -1826,25 +1830,20 @@ export class IncrementalQoe implements QoeSource {
       viewers,
       currentViewers: current,
       rebufferingNow: rebuf,
-      rebufferingNowPct: pct(rebuf, current),
       startAttempts: attempts,
       videoStartFailures: vsf,
-      videoStartFailurePct: pct(vsf, attempts),
       exitsBeforeVideoStart: ebvs,
-      exitsBeforeVideoStartPct: pct(ebvs, attempts),
       sessions,
       playbackFailures: failures,
-      playbackFailurePct: pct(failures, sessions),
       startup,
       licenceP50Ms: null,
       manifestP50Ms: null,
       stalls,
       watchingSessions: watching,
-      stallsPerSession: watching > 0 ? stalls / watching : null,
       stallTimeMs: stallTime,
       watchTimeMs: watchTime,
-      stalledTimePct: pct(stallTime, watchTime),
-      avgBitrate: playTime > 0 ? a[BITS]! / (playTime / 1000) : null,
+      playTimeMs: playTime,
+      bitsPlayed: a[BITS]!,
       currentBitrate: brW > 0 ? a[COLS + G_BR_SUM]! / brW : null,
       errors: [],
     };
