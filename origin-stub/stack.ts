@@ -27,6 +27,7 @@ import { createClearKeyServer } from './drm/clearkey-server.ts';
 import { factsFromPath } from './faults/facts.ts';
 import { installFaultHook } from './faults/http-hook.ts';
 import { loadAllMedia } from './media/load-media.ts';
+import { StackLatency } from './observability/latency.ts';
 import { ManifestMonitor, type ManifestTarget } from './observability/manifest-monitor.ts';
 import { createStackMetrics } from './observability/metrics.ts';
 import { OriginMonitor } from './observability/origin-monitor.ts';
@@ -75,6 +76,8 @@ export class Stack implements StackParts {
   readonly tcp: TcpFaults;
   readonly manifestMonitor: ManifestMonitor;
   readonly observer: StackObserver;
+  /** Request-latency histograms (segments, licences) for the control API's /metrics. */
+  readonly latency = new StackLatency();
   private closed = false;
 
   private constructor(
@@ -92,7 +95,10 @@ export class Stack implements StackParts {
     readonly host: string,
     private readonly ownsFaultProxy: boolean,
   ) {
-    this.monitors = { origin: new OriginMonitor(clock), 'backup-origin': new OriginMonitor(clock) };
+    this.monitors = {
+      origin: new OriginMonitor(clock, (ms) => this.latency.observeSegment('origin', ms)),
+      'backup-origin': new OriginMonitor(clock, (ms) => this.latency.observeSegment('backup-origin', ms)),
+    };
     this.tcp = new TcpFaults(clock, faultProxy, () => this.links);
     this.manifestMonitor = new ManifestMonitor(clock, () => this.manifestTargets());
     this.observer = new StackObserver(this, this.tcp, this.manifestMonitor);
@@ -187,6 +193,7 @@ export class Stack implements StackParts {
           ...(e.hang ? { hang: true } : {}),
         };
       },
+      onLatency: (label, ms) => stackRef.latency.observeLicence(label, ms),
     });
     const stackRef: Stack = new Stack(
       clock,
@@ -205,7 +212,13 @@ export class Stack implements StackParts {
     );
     const stack = stackRef;
     try {
-      const metrics = createStackMetrics(stack, stack.observer, stack.manifestMonitor, stack.tcp);
+      const metrics = createStackMetrics(
+        stack,
+        stack.observer,
+        stack.manifestMonitor,
+        stack.tcp,
+        stack.latency,
+      );
       stack.urls.control = await stack.startServer('control', ports(), async (app) => {
         await app.register(
           controlApi({
