@@ -143,7 +143,9 @@ describe('collector', () => {
       ev('a', 'playbackFail', t, {
         data: { error: { player: 'shaka', category: '6', code: '6007', fatal: true } },
       }),
-      ev('b', 'playbackRequest', t - 3000, { labels: { ...labels, region: 'na', pop: 'iad', device: 'desktop' } }),
+      ev('b', 'playbackRequest', t - 3000, {
+        labels: { ...labels, region: 'na', pop: 'iad', device: 'desktop' },
+      }),
       ev('b', 'playbackStart', t - 1200, {
         labels: { ...labels, region: 'na', pop: 'iad', device: 'desktop' },
         data: { startupMs: 1800 },
