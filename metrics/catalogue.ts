@@ -431,6 +431,16 @@ export function metricValue(m: QoeMetrics, id: MetricId): number | null {
   return byId.get(id)!.value(m);
 }
 
+/**
+ * What a metric's Prometheus gauge reports for a snapshot: an undefined impact figure (no viewers,
+ * no attempts) reads as 0, as in the journal's impact samples and so in their export; any other
+ * undefined value (no starts: no startup time) is left out.
+ */
+export function gaugeValue(def: MetricDef, m: QoeMetrics): number | null {
+  const v = def.value(m);
+  return v === null && def.impact !== undefined ? 0 : v;
+}
+
 /** The fields of the journal's impact figures, in their journal order. */
 export type ImpactField = Extract<(typeof METRICS)[number], { impact: string }>['impact'];
 export const IMPACT_METRICS = METRICS.filter(

@@ -27,6 +27,7 @@ import type { JournalEvent, JournalSink } from '../core/journal.ts';
 import { counterFrom, gaugeFrom, type Sample } from '../core/prom.ts';
 import {
   formatMetric,
+  gaugeValue,
   HISTOGRAMS,
   METRICS,
   type MetricId,
@@ -356,7 +357,7 @@ export class Collector {
           const { overall, slices } = this.promSlices();
           const out: Sample[] = [];
           const push = (labels: Record<string, string>, m: QoeMetrics) => {
-            const v = def.value(m);
+            const v = gaugeValue(def, m);
             if (v !== null && Number.isFinite(v)) out.push([labels, v]);
           };
           push({}, overall);
