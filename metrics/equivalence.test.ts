@@ -271,13 +271,9 @@ function compare(ctx: string, e: QoeMetrics, m: QoeMetrics): string[] {
   for (const k of ['stallTimeMs', 'watchTimeMs', 'playTimeMs', 'bitsPlayed'] as const)
     num(k, e[k], m[k], timeRel);
   // Every metric of the catalogue, as rules, impact samples and Prometheus read it.
+  // Quantiles are order statistics: exactly equal; everything else is sums of floats.
   for (const def of METRICS)
-    num(
-      def.id,
-      def.value(e),
-      def.value(m),
-      def.unit === 'seconds' && def.aggregation.kind !== 'sum' ? 0 : timeRel,
-    );
+    num(def.id, def.value(e), def.value(m), def.aggregation.kind === 'quantile' ? 0 : timeRel);
   num('startup.count', e.startup.count, m.startup.count, exactish);
   num('startup.meanMs', e.startup.meanMs, m.startup.meanMs, exactish);
   num('startup.p50Ms', e.startup.p50Ms, m.startup.p50Ms, 0);
