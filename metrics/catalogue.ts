@@ -321,6 +321,20 @@ export const METRICS = [
     },
   },
   {
+    id: 'startup_time_mean',
+    title: 'Average startup time',
+    meaning: 'Mean of first frame − request over the sessions that started in the window (weighted).',
+    source: 'CTA-2066 initialStartupTime, averaged (Mux/Conviva average startup time)',
+    differs: 'sessions that never started are excluded (CTA-2066)',
+    unit: 'seconds',
+    aggregation: { kind: 'mean' },
+    value: (m) => seconds(m.startup.meanMs),
+    gauge: {
+      name: 'streamdrill_qoe_startup_time_average_seconds',
+      help: 'Average startup time of starts in the last minute (seconds).',
+    },
+  },
+  {
     id: 'licence_time_p50',
     title: 'Licence time p50',
     meaning:
