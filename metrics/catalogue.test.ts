@@ -87,6 +87,8 @@ describe('the metric catalogue', () => {
       if (m.counter) expect(m.aggregation.kind).toBe('sum');
       if (m.unit === 'seconds' && m.gauge) expect(m.gauge.name).toMatch(/_seconds$/);
       if (m.unit === 'seconds' && m.counter) expect(m.counter.name).toMatch(/_seconds_total$/);
+      // An SLO's error budget is a share of bad events or bad time.
+      if (m.slo) expect([m.unit, m.aggregation.kind], m.id).toEqual(['ratio', 'ratio']);
     }
   });
 

@@ -56,6 +56,8 @@ export interface MetricDef {
   gauge?: PromSeries;
   /** The total since the run began (`sum` metrics), one series per label combination of the slice labels. */
   counter?: PromSeries;
+  /** A share of bad events or bad time, so an SLO can be set on it (its error budget is 1 − target). */
+  slo?: true;
 }
 
 const ratio = (num: number, den: number): number | null => (den > 0 ? num / den : null);
@@ -105,6 +107,7 @@ export const METRICS = [
     source: 'CTA-2066 Stalled Time Percentage, Mux Rebuffer Percentage',
     differs:
       "Mux's watch time also counts startup time; ours starts at the first frame (Conviva's rebuffering ratio), so startup problems show in startup time, VSF and EBVS",
+    slo: true,
     unit: 'ratio',
     aggregation: { kind: 'ratio', numerator: 'stalled_time', denominator: 'watch_time' },
     value: (m) => ratio(m.stallTimeMs, m.watchTimeMs),
@@ -153,6 +156,7 @@ export const METRICS = [
     source: 'Mux/Conviva Video Start Failure; CTA-2066 playbackFailed before start',
     differs:
       'attributed to the window of the request, so an attempt still starting counts in the denominator',
+    slo: true,
     unit: 'ratio',
     aggregation: { kind: 'ratio', numerator: 'start_failures', denominator: 'start_attempts' },
     value: (m) => ratio(m.videoStartFailures, m.startAttempts),
@@ -169,6 +173,7 @@ export const METRICS = [
       'Start attempts that ended before the first frame without a fatal error, after waiting at least 1 s / start attempts.',
     source: 'Mux Exits Before Video Start (waits >= 1 s)',
     differs: 'our viewers leave when their patience runs out (default 15 s) or when they churn',
+    slo: true,
     unit: 'ratio',
     aggregation: { kind: 'ratio', numerator: 'exits_before_start', denominator: 'start_attempts' },
     value: (m) => ratio(m.exitsBeforeVideoStart, m.startAttempts),
@@ -185,6 +190,7 @@ export const METRICS = [
       'Sessions that failed (fatal error, before or after the start) in the window / sessions active in the window.',
     source: 'CTA-2066 Playback Failure Percentage',
     differs: 'the denominator is sessions active in the window, not sessions that ended',
+    slo: true,
     unit: 'ratio',
     aggregation: { kind: 'ratio', numerator: 'playback_failures', denominator: 'sessions' },
     value: (m) => ratio(m.playbackFailures, m.sessions),
@@ -444,6 +450,12 @@ export function metric(id: MetricId): MetricDef {
 export function metricValue(m: QoeMetrics, id: MetricId): number | null {
   return byId.get(id)!.value(m);
 }
+
+/** The metrics an SLO can be set on (shares of bad events or bad time). */
+export const SLO_METRIC_IDS = METRICS.filter((m) => 'slo' in m).map((m) => m.id) as unknown as readonly [
+  MetricId,
+  ...MetricId[],
+];
 
 /**
  * What a metric's Prometheus gauge reports for a snapshot: an undefined impact figure (no viewers,
