@@ -12,6 +12,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { SESSION_EVENT_TYPES, type SessionEvent, type SessionLabels } from '../core/events.ts';
 import { createRng, type Rng } from '../core/rng.ts';
+import { type MetricId, metricValue } from '../metrics/catalogue.ts';
 import { type LabelKey, MetricEngine, type QoeMetrics } from '../metrics/engine.ts';
 import { IncrementalQoe, type QoeSource } from '../metrics/incremental.ts';
 
@@ -322,16 +323,17 @@ function queryTick(
   return { snapshots, global, emea };
 }
 
+/** The catalogue metrics compared between the engines. */
 const FIGURES = [
   'viewers',
-  'currentViewers',
-  'rebufferingNowPct',
-  'videoStartFailurePct',
-  'exitsBeforeVideoStartPct',
-  'stalledTimePct',
-  'avgBitrate',
+  'current_viewers',
+  'rebuffering_share',
+  'video_start_failure',
+  'exits_before_video_start',
+  'rebuffer_ratio',
+  'average_bitrate',
   'sessions',
-] as const;
+] as const satisfies readonly MetricId[];
 
 export async function benchMetrics(): Promise<{ pass: boolean } & Record<string, unknown>> {
   const sessions = Number(process.env.BENCH_METRICS_SESSIONS ?? 15_000);
@@ -401,8 +403,8 @@ export async function benchMetrics(): Promise<{ pass: boolean } & Record<string,
     ] as const) {
       if (!x || !y) continue;
       for (const f of FIGURES) {
-        const u = x[f];
-        const v = y[f];
+        const u = metricValue(x, f);
+        const v = metricValue(y, f);
         const d = u === null || v === null ? (u === v ? 0 : 1) : Math.abs(u - v) / Math.max(1, Math.abs(u));
         if (d > worst) {
           worst = d;

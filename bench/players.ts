@@ -8,6 +8,7 @@
  * Env: BENCH_PLAYERS_N (e.g. "8,16,24,32"), BENCH_PLAYERS_SECONDS (measured window, default 60).
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { metricValue } from '../metrics/catalogue.ts';
 import { Stack } from '../origin-stub/stack.ts';
 import { assignViewers } from '../player-harness/cohorts.ts';
 import { Harness } from '../player-harness/harness.ts';
@@ -113,6 +114,8 @@ async function measure(stack: Stack, n: number, seconds: number): Promise<Player
     const states = await harness.fleet.state();
     const cpuNodePct = (100 * (cpu.user + cpu.system)) / 1e6 / wall;
     const cpuChromiumPct = (100 * (c1.ticks - c0.ticks)) / TICKS_PER_SECOND / wall;
+    const stalled = metricValue(m, 'rebuffer_ratio');
+    const stalledPct = stalled === null ? null : stalled * 100;
     return {
       viewers: n,
       pages: harness.fleet.pageCount,
@@ -125,7 +128,7 @@ async function measure(stack: Stack, n: number, seconds: number): Promise<Player
       memChromiumMb: Math.round(c1.pssKb / 1024),
       chromiumProcesses: c1.count,
       controlStalls: m.stalls,
-      controlStalledTimePct: m.stalledTimePct === null ? null : Number(m.stalledTimePct.toFixed(3)),
+      controlStalledTimePct: stalledPct === null ? null : Number(stalledPct.toFixed(3)),
       failures: all.playbackFailures + all.exitsBeforeVideoStart,
       startupP50Ms: all.startup.p50Ms,
       startupP95Ms: all.startup.p95Ms,

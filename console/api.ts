@@ -21,6 +21,7 @@
  *   POST /api/trainer/control      body: TrainerControl → ConsoleSnapshot['clock']
  *   GET  /report                   report.html once the drill has ended (404 before)
  */
+import type { MetricId } from '../metrics/catalogue.ts';
 
 export const ROLE_NAMES = {
   ic: 'Incident Commander',
@@ -54,22 +55,22 @@ export const DASHBOARD_NAMES: Record<DashboardId, string> = {
   'isp-cdn': 'ISP and CDN correlation',
 };
 
-/** QoE figures for one slice (or everyone) over the last minute. Shares are 0..1. */
-export interface QoeFigures {
-  viewers: number;
-  /** Share of current viewers rebuffering now. */
-  rebufferingShare: number;
-  /** Stalled time / watch time. */
-  rebufferRatio: number;
-  /** Video start failures / start attempts. */
-  videoStartFailure: number;
-  /** Exits before video start / start attempts. */
-  exitsBeforeVideoStart: number;
-  /** Median startup time, seconds (null: no starts in the window). */
-  startupP50S: number | null;
-  /** Average bitrate played, kbit/s (null: nothing played). */
-  bitrateKbps: number | null;
-}
+/**
+ * The QoE metrics the console shows, by catalogue id (metrics/catalogue.ts: title, unit, meaning).
+ * Values are in the catalogue's units: ratios 0..1, seconds, bits/s; the app scales them for print.
+ */
+export const CONSOLE_METRICS = [
+  'rebuffering_share',
+  'rebuffer_ratio',
+  'video_start_failure',
+  'exits_before_video_start',
+  'startup_time_p50',
+  'average_bitrate',
+] as const satisfies readonly MetricId[];
+export type ConsoleMetric = (typeof CONSOLE_METRICS)[number];
+
+/** QoE figures for one slice (or everyone) over the last minute; null: undefined (nothing in the window). */
+export type QoeFigures = { current_viewers: number } & Record<ConsoleMetric, number | null>;
 
 export interface QoePoint {
   /** Drill clock time, ms since the epoch. */
@@ -78,7 +79,7 @@ export interface QoePoint {
   byRegion: Record<string, QoeFigures>;
   byCdn: Record<string, QoeFigures>;
   /** Viewers and rebuffering per region and CDN: where steering shows (region → CDN → figures). */
-  byRegionCdn?: Record<string, Record<string, { viewers: number; rebufferingShare: number }>>;
+  byRegionCdn?: Record<string, Record<string, Pick<QoeFigures, 'current_viewers' | 'rebuffering_share'>>>;
 }
 
 export interface LeverOption {

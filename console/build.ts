@@ -15,6 +15,8 @@ const app = new ViteApp({
   sources: () => [
     join(import.meta.dirname, 'api.ts'),
     join(import.meta.dirname, 'build.ts'),
+    // The app shows the catalogue's metrics (titles, units).
+    join(import.meta.dirname, '..', 'metrics', 'catalogue.ts'),
     require.resolve('react/package.json'),
     require.resolve('react-dom/package.json'),
     require.resolve('recharts/package.json'),

@@ -6,6 +6,7 @@
  * What a dashboard cannot know in a mode is said in its notes, never invented.
  */
 
+import { metricValue } from '../metrics/catalogue.ts';
 import type { LabelKey, QoeMetrics } from '../metrics/engine.ts';
 import type { QoeSource } from '../metrics/incremental.ts';
 import type { Stack } from '../origin-stub/stack.ts';
@@ -47,7 +48,7 @@ const pct = (v: number | null | undefined, d = 1) =>
   v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(d)}%`;
 const num = (v: number, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : '–');
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${Math.round(v)} ms`);
-const share = (m: QoeMetrics) => (m.rebufferingNowPct ?? 0) / 100;
+const share = (m: QoeMetrics) => metricValue(m, 'rebuffering_share') ?? 0;
 const worst = (...s: Dashboard['status'][]): Dashboard['status'] =>
   s.includes('bad') ? 'bad' : s.includes('warn') ? 'warn' : 'ok';
 const level = (v: number, warn: number, bad: number): Dashboard['status'] =>
@@ -94,7 +95,7 @@ class EngineViews {
           pop,
           num(m.currentViewers),
           pct(s),
-          pct((m.stalledTimePct ?? 0) / 100, 2),
+          pct(metricValue(m, 'rebuffer_ratio') ?? 0, 2),
           m.errors.reduce((n, e) => n + e.count, 0).toFixed(0),
         ]);
       }
@@ -219,7 +220,7 @@ class EngineViews {
       const m = this.snap({ drm });
       const licenceErrors = m.errors.filter((e) => /drm|licen[cs]e|key/i.test(`${e.category} ${e.code}`));
       const n = licenceErrors.reduce((s, e) => s + e.count, 0);
-      const vsf = (m.videoStartFailurePct ?? 0) / 100;
+      const vsf = metricValue(m, 'video_start_failure') ?? 0;
       const st = worst(level(vsf, 0.02, 0.05), level(m.licenceP50Ms ?? 0, 1000, 3000));
       status = worst(status, st);
       if (st !== 'ok') hot.push(rows.length);

@@ -117,13 +117,14 @@ describe('the console over a paced virtual replay', () => {
   it('moves EMEA viewers to cdn-b when the steer button is pulled', () => {
     const before = seen.beforeSteer as ConsoleSnapshot;
     const after = seen.afterSteer as ConsoleSnapshot;
-    const emeaOnB = (s: ConsoleSnapshot) => s.latest!.byCdn['cdn-b']!.viewers;
-    expect(before.latest!.byRegion.emea!.rebufferingShare).toBeGreaterThan(0.05);
+    const emeaOnB = (s: ConsoleSnapshot) => s.latest!.byCdn['cdn-b']!.current_viewers;
+    expect(before.latest!.byRegion.emea!.rebuffering_share).toBeGreaterThan(0.05);
     expect(emeaOnB(after)).toBeGreaterThan(emeaOnB(before) * 2);
-    const split = (s: ConsoleSnapshot, r: string, c: string) => s.latest!.byRegionCdn![r]![c]!.viewers;
+    const split = (s: ConsoleSnapshot, r: string, c: string) =>
+      s.latest!.byRegionCdn![r]![c]!.current_viewers;
     expect(split(after, 'emea', 'cdn-b')).toBeGreaterThan(split(after, 'emea', 'cdn-a') * 5);
     expect(split(after, 'na', 'cdn-b')).toBeLessThan(split(after, 'na', 'cdn-a'));
-    expect(after.latest!.byRegion.emea!.rebufferingShare).toBeLessThan(0.03);
+    expect(after.latest!.byRegion.emea!.rebuffering_share).toBeLessThan(0.03);
     expect(after.incident.mitigations[0]).toMatchObject({ role: 'ops', lever: 'steer' });
   });
 
@@ -159,7 +160,7 @@ describe('the console over a paced virtual replay', () => {
   it('has live QoE history with a fault-free baseline and a trainer view of the ground truth', async () => {
     const info = (await app.inject('/api/info')).json() as ConsoleInfo;
     expect(info.trainer).toBe(true);
-    expect(info.baseline!.byRegion.emea!.rebufferingShare).toBeLessThan(0.02);
+    expect(info.baseline!.byRegion.emea!.rebuffering_share).toBeLessThan(0.02);
     expect(info.levers.find((l) => l.id === 'steer-emea-cdn-b')).toBeTruthy();
     const qoe = (await app.inject('/api/qoe')).json() as QoePoint[];
     expect(qoe.length).toBeGreaterThan(200);

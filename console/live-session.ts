@@ -12,6 +12,7 @@ import { ActionError, type IncidentDesk } from '../incident/desk.ts';
 import type { Runbook } from '../incident/runbook.ts';
 import { scoreJournal } from '../incident/scoring.ts';
 import { SEVERITIES } from '../incident/severities.ts';
+import { metricValue } from '../metrics/catalogue.ts';
 import type { LabelKey } from '../metrics/engine.ts';
 import type { QoeSource } from '../metrics/incremental.ts';
 import { DEPLOY_COMPONENTS } from '../origin-stub/control/deploys.ts';
@@ -19,6 +20,7 @@ import type { RuleFile } from '../rules/schema.ts';
 import type { LoadedScenario } from '../scenarios/load.ts';
 import {
   type AlertView,
+  CONSOLE_METRICS,
   type ConsoleInfo,
   type ConsoleSnapshot,
   DASHBOARD_IDS,
@@ -89,16 +91,9 @@ export interface LiveAttachment {
 
 function figures(engine: QoeSource, at: number, filter: Partial<Record<LabelKey, string>>): QoeFigures {
   const m = engine.snapshot(at, { windowMs: QOE_WINDOW_MS, filter });
-  const pct = (v: number | null) => (v === null ? 0 : v / 100);
-  return {
-    viewers: m.currentViewers,
-    rebufferingShare: pct(m.rebufferingNowPct),
-    rebufferRatio: pct(m.stalledTimePct),
-    videoStartFailure: pct(m.videoStartFailurePct),
-    exitsBeforeVideoStart: pct(m.exitsBeforeVideoStartPct),
-    startupP50S: m.startup.p50Ms === null ? null : m.startup.p50Ms / 1000,
-    bitrateKbps: m.avgBitrate === null ? null : m.avgBitrate / 1000,
-  };
+  const out = { current_viewers: m.currentViewers } as QoeFigures;
+  for (const id of CONSOLE_METRICS) out[id] = metricValue(m, id);
+  return out;
 }
 
 /** The four mitigations expanded for this stack, one button each. */
@@ -273,7 +268,7 @@ export class LiveSession implements ConsoleSession, JournalSink {
           Object.fromEntries(
             this.o.cdns.map((cdn) => {
               const f = figures(engine, t, { region, cdn });
-              return [cdn, { viewers: f.viewers, rebufferingShare: f.rebufferingShare }];
+              return [cdn, { current_viewers: f.current_viewers, rebuffering_share: f.rebuffering_share }];
             }),
           ),
         ]),
@@ -281,7 +276,7 @@ export class LiveSession implements ConsoleSession, JournalSink {
     };
     this.points.push(point);
     // The fault-free reference: the last sample before scenario time 0 with viewers watching.
-    if (t <= this.startMs && point.overall.viewers > 0) this.baseline = point;
+    if (t <= this.startMs && point.overall.current_viewers > 0) this.baseline = point;
   }
 
   write(e: JournalEvent): void {

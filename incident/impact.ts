@@ -3,28 +3,16 @@
  * figures the severity grid is written in (who cannot start, who is rebuffering), globally and per
  * region, CDN, POP, ISP and device class. The classifier and scoring read only these samples.
  */
+import { IMPACT_METRICS, type ImpactField } from '../metrics/catalogue.ts';
 import type { LabelKey, QoeMetrics } from '../metrics/engine.ts';
 import type { EngineMetricSource } from '../rules/metric-source.ts';
 
-export interface ImpactFigures {
-  /** Current viewers (weighted). */
-  viewers: number;
-  /** Share of current viewers rebuffering now. */
-  rebufferingShare: number;
-  /** Stalled time / watch time over the window. */
-  rebufferRatio: number;
-  /** Share of start attempts in the window that failed (VSF) or were abandoned (EBVS). */
-  startFailureShare: number;
-  startAttempts: number;
-  /** Share of start attempts that failed with a fatal error (video start failure, VSF). */
-  videoStartFailureShare: number;
-  /** Share of start attempts abandoned before the first frame (exits before video start, EBVS). */
-  exitsBeforeStartShare: number;
-  /** Share of sessions that failed after starting (playback failure). */
-  playbackFailureShare: number;
-  /** Viewers affected: rebuffering now, or failing to start (weighted counts summed). */
-  affectedShare: number;
-}
+/**
+ * The impact figures: the catalogue's metrics that carry an `impact` field (viewers, rebuffering
+ * share, rebuffer ratio, start failure, start attempts, VSF, EBVS, playback failure, affected
+ * share), an undefined ratio (no viewers, no attempts) read as 0.
+ */
+export type ImpactFigures = Record<ImpactField, number>;
 
 export type ImpactSlices = Partial<
   Record<'region' | 'cdn' | 'pop' | 'isp' | 'device' | 'channel' | 'drm', Record<string, ImpactFigures>>
@@ -41,25 +29,9 @@ export const IMPACT_SLICES = ['region', 'cdn', 'pop', 'isp', 'device', 'channel'
 export const IMPACT_WINDOW_MS = 60_000;
 
 export function figures(m: QoeMetrics): ImpactFigures {
-  const rebuffering = m.rebufferingNow;
-  const failedStarts = m.videoStartFailures + m.exitsBeforeVideoStart;
-  const attempts = m.startAttempts;
-  const startFailureShare = attempts > 0 ? failedStarts / attempts : 0;
-  // Affected viewers: those rebuffering now, those whose start failed in the window and those
-  // whose playback broke in the window, over everyone who is watching or tried to.
-  const broken = m.playbackFailures;
-  const population = m.currentViewers + failedStarts + broken;
-  return {
-    viewers: m.currentViewers,
-    rebufferingShare: (m.rebufferingNowPct ?? 0) / 100,
-    rebufferRatio: (m.stalledTimePct ?? 0) / 100,
-    startFailureShare,
-    startAttempts: attempts,
-    videoStartFailureShare: attempts > 0 ? m.videoStartFailures / attempts : 0,
-    exitsBeforeStartShare: attempts > 0 ? m.exitsBeforeVideoStart / attempts : 0,
-    playbackFailureShare: (m.playbackFailurePct ?? 0) / 100,
-    affectedShare: population > 0 ? (rebuffering + failedStarts + broken) / population : 0,
-  };
+  const out = {} as ImpactFigures;
+  for (const def of IMPACT_METRICS) out[def.impact] = def.value(m) ?? 0;
+  return out;
 }
 
 export function sampleImpact(

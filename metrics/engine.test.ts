@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionEvent, SessionLabels } from '../core/events.ts';
+import { metricValue } from './catalogue.ts';
 import { MetricEngine } from './engine.ts';
 import { histogram, weightedQuantile } from './quantiles.ts';
 
@@ -70,7 +71,7 @@ describe('MetricEngine', () => {
     expect(m.licenceP50Ms).toBe(300);
     expect(m.viewers).toBe(3);
     expect(m.currentViewers).toBe(2);
-    expect(m.videoStartFailurePct).toBe(0);
+    expect(metricValue(m, 'video_start_failure')).toBe(0);
   });
 
   it('video start failure = fatal before first frame; a failure after start is a playback failure only', () => {
@@ -95,9 +96,9 @@ describe('MetricEngine', () => {
     ]).snapshot(s(10));
     expect(m.startAttempts).toBe(4);
     expect(m.videoStartFailures).toBe(1);
-    expect(m.videoStartFailurePct).toBe(25);
+    expect(metricValue(m, 'video_start_failure')).toBe(0.25);
     expect(m.playbackFailures).toBe(2);
-    expect(m.playbackFailurePct).toBe(50);
+    expect(metricValue(m, 'playback_failure')).toBe(0.5);
     expect(m.errors).toEqual([
       expect.objectContaining({
         player: 'hlsjs',
@@ -123,7 +124,7 @@ describe('MetricEngine', () => {
     ]).snapshot(s(10));
     expect(m.startAttempts).toBe(4);
     expect(m.exitsBeforeVideoStart).toBe(1);
-    expect(m.exitsBeforeVideoStartPct).toBe(25);
+    expect(metricValue(m, 'exits_before_video_start')).toBe(0.25);
     expect(m.viewers).toBe(1);
   });
 
@@ -146,10 +147,10 @@ describe('MetricEngine', () => {
     expect(m.stalls).toBe(1);
     expect(m.stallTimeMs).toBe(2000);
     expect(m.watchTimeMs).toBe(30_000);
-    expect(m.stalledTimePct).toBeCloseTo(100 * (2 / 30));
-    expect(m.stallsPerSession).toBe(1);
+    expect(metricValue(m, 'rebuffer_ratio')).toBeCloseTo(2 / 30);
+    expect(metricValue(m, 'stalls_per_session')).toBe(1);
     // bits: 100k for 18 s of playing (1..21 minus 2 s stall) + 300k for 10 s = 4.8 Mbit over 28 s
-    expect(m.avgBitrate).toBeCloseTo(4_800_000 / 28);
+    expect(metricValue(m, 'average_bitrate')).toBeCloseTo(4_800_000 / 28);
     expect(m.currentBitrate).toBe(300_000);
   });
 
@@ -169,7 +170,7 @@ describe('MetricEngine', () => {
     expect(m.viewers).toBe(5);
     expect(m.currentViewers).toBe(3); // b, d, e
     expect(m.rebufferingNow).toBe(1);
-    expect(m.rebufferingNowPct).toBeCloseTo(100 / 3);
+    expect(metricValue(m, 'rebuffering_share')).toBeCloseTo(1 / 3);
     // 4.5 minutes in, a is not yet stuck
     const early = e.snapshot(s(280));
     expect(early.currentViewers).toBe(5);
@@ -187,9 +188,9 @@ describe('MetricEngine', () => {
       ev('c', 'playbackFail', 2, undefined, {}, 1000),
     ]).snapshot(s(10));
     expect(m.startAttempts).toBe(5000);
-    expect(m.videoStartFailurePct).toBe(20);
+    expect(metricValue(m, 'video_start_failure')).toBe(0.2);
     expect(m.rebufferingNow).toBe(1000);
-    expect(m.rebufferingNowPct).toBe(25);
+    expect(metricValue(m, 'rebuffering_share')).toBe(0.25);
     expect(m.startup.p50Ms).toBe(3000); // 3000 of 4000 weight at 3 s
     expect(m.stalls).toBe(1000);
     expect(m.realSessions).toBe(3);
@@ -265,7 +266,7 @@ describe('MetricEngine', () => {
     expect(late.stallTimeMs).toBe(0);
     expect(late.watchTimeMs).toBe(30_000);
     expect(late.startAttempts).toBe(1);
-    expect(late.videoStartFailurePct).toBe(100);
+    expect(metricValue(late, 'video_start_failure')).toBe(1);
     expect(late.startup.count).toBe(0);
     // a longer window on demand
     expect(e.snapshot(s(60), { windowMs: 120_000 }).stalls).toBe(1);

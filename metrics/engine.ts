@@ -3,7 +3,8 @@
  * it never reads the wall clock and does no I/O. Feed events with {@link MetricEngine.ingest} (in
  * order per session), then ask {@link MetricEngine.snapshot} for the metrics of a window ending at
  * a time you choose. Real players (through the collector) and the virtual-time simulator feed the
- * same engine. Definitions are in docs/metrics.md.
+ * same engine. It yields primitives (weighted counts, durations, order statistics); the metrics
+ * themselves (ratios, units) are defined once from them in `catalogue.ts` (docs/metrics.md).
  *
  * Per session the engine keeps a small state machine (requested → started → stalled/paused →
  * ended) and the intervals it needs: stalls, pauses, rendition spans and label epochs (a new epoch
@@ -122,18 +123,14 @@ export interface QoeMetrics {
   viewers: number;
   /** Current viewers: started, not ended, not paused, not stuck rebuffering > stuckMs. */
   currentViewers: number;
+  /** Current viewers in a stall at `at`. */
   rebufferingNow: number;
-  /** rebufferingNow / currentViewers, % */
-  rebufferingNowPct: number | null;
   startAttempts: number;
   videoStartFailures: number;
-  videoStartFailurePct: number | null;
   exitsBeforeVideoStart: number;
-  exitsBeforeVideoStartPct: number | null;
   /** Sessions active at any time in the window. */
   sessions: number;
   playbackFailures: number;
-  playbackFailurePct: number | null;
   startup: {
     count: number;
     p50Ms: number | null;
@@ -147,14 +144,13 @@ export interface QoeMetrics {
   stalls: number;
   /** Sessions that watched in the window. */
   watchingSessions: number;
-  stallsPerSession: number | null;
   stallTimeMs: number;
   /** Watch time (playing + stalled; pauses and startup excluded). */
   watchTimeMs: number;
-  /** stallTimeMs / watchTimeMs, % (rebuffer ratio) */
-  stalledTimePct: number | null;
-  /** Bits played / media time played, bits/s. */
-  avgBitrate: number | null;
+  /** Playing time with a known rendition (the media time the bits were played over). */
+  playTimeMs: number;
+  /** Bits played: each rendition's bitrate integrated over its playing time. */
+  bitsPlayed: number;
   /** Mean current rendition bitrate of the current viewers, bits/s. */
   currentBitrate: number | null;
   errors: ErrorCount[];
@@ -221,8 +217,6 @@ export function matches(labels: SessionLabels, filter: LabelFilter | undefined):
   }
   return true;
 }
-
-const pct = (num: number, den: number): number | null => (den > 0 ? (100 * num) / den : null);
 
 export class MetricEngine {
   readonly windowMs: number;
@@ -531,15 +525,11 @@ export class MetricEngine {
       viewers,
       currentViewers,
       rebufferingNow,
-      rebufferingNowPct: pct(rebufferingNow, currentViewers),
       startAttempts,
       videoStartFailures: vsf,
-      videoStartFailurePct: pct(vsf, startAttempts),
       exitsBeforeVideoStart: ebvs,
-      exitsBeforeVideoStartPct: pct(ebvs, startAttempts),
       sessions,
       playbackFailures: failures,
-      playbackFailurePct: pct(failures, sessions),
       startup: {
         count: startups.reduce((n, x) => n + x.weight, 0),
         p50Ms: weightedQuantile(startups, 0.5),
@@ -551,11 +541,10 @@ export class MetricEngine {
       manifestP50Ms: weightedQuantile(manifest, 0.5),
       stalls,
       watchingSessions: watching,
-      stallsPerSession: watching > 0 ? stalls / watching : null,
       stallTimeMs: stallTime,
       watchTimeMs: watchTime,
-      stalledTimePct: pct(stallTime, watchTime),
-      avgBitrate: bitrateTime > 0 ? bits / (bitrateTime / 1000) : null,
+      playTimeMs: bitrateTime,
+      bitsPlayed: bits,
       currentBitrate: weightedMean(current),
       errors,
     };

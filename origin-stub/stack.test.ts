@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultProxy } from '../proxy/client.ts';
 import { rawHttp } from '../test/support/net.ts';
 import { startToxiproxy } from '../test/support/toxiproxy.ts';
+import { promtoolCheckMetrics } from '../test/support/promtool.ts';
 import { Stack } from './stack.ts';
 
 let stack: Stack;
@@ -356,14 +357,25 @@ describe('control API input', () => {
     for (const name of [
       'streamdrill_origin_5xx_total',
       'streamdrill_manifest_age_seconds',
-      'streamdrill_packager_av_drift_ms',
+      'streamdrill_packager_av_drift_seconds',
       'streamdrill_pop_cache_misses_total',
       'streamdrill_pop_parent_requests_total',
       'streamdrill_drm_errors_total{drm="playready"}',
       'streamdrill_steering_rank',
+      // Request latencies are real histograms (cumulative buckets, sum, count).
+      'streamdrill_origin_segment_latency_seconds_bucket{le="+Inf",origin="origin"}',
+      'streamdrill_origin_segment_latency_seconds_count{origin="origin"}',
+      'streamdrill_drm_latency_seconds_bucket{le="+Inf",drm="playready"}',
     ]) {
       expect(metrics).toContain(name);
     }
+    const count = Number(
+      /streamdrill_origin_segment_latency_seconds_count\{origin="origin"\} (\d+)/.exec(metrics)?.[1],
+    );
+    expect(count).toBe(stack.monitors.origin.snapshot().segmentLatency.count);
+    expect(count).toBeGreaterThan(0);
+    // Prometheus's own linter accepts the whole exposition.
+    expect(await promtoolCheckMetrics(metrics)).toEqual({ code: 0, problems: '' });
   });
 });
 

@@ -28,6 +28,7 @@ import { createClearKeyServer } from './drm/clearkey-server.ts';
 import { factsFromPath } from './faults/facts.ts';
 import { installFaultHook } from './faults/http-hook.ts';
 import { loadAllMedia } from './media/load-media.ts';
+import { StackLatency } from './observability/latency.ts';
 import { ManifestMonitor, type ManifestTarget } from './observability/manifest-monitor.ts';
 import { createStackMetrics } from './observability/metrics.ts';
 import { OriginMonitor } from './observability/origin-monitor.ts';
@@ -83,6 +84,8 @@ export class Stack implements StackParts {
   readonly observer: StackObserver;
   /** The control API's token (undefined on loopback unless one was given). */
   controlToken: string | undefined;
+  /** Request-latency histograms (segments, licences) for the control API's /metrics. */
+  readonly latency = new StackLatency();
   private closed = false;
 
   private constructor(
@@ -100,7 +103,10 @@ export class Stack implements StackParts {
     readonly host: string,
     private readonly ownsFaultProxy: boolean,
   ) {
-    this.monitors = { origin: new OriginMonitor(clock), 'backup-origin': new OriginMonitor(clock) };
+    this.monitors = {
+      origin: new OriginMonitor(clock, (ms) => this.latency.observeSegment('origin', ms)),
+      'backup-origin': new OriginMonitor(clock, (ms) => this.latency.observeSegment('backup-origin', ms)),
+    };
     this.tcp = new TcpFaults(clock, faultProxy, () => this.links);
     this.manifestMonitor = new ManifestMonitor(clock, () => this.manifestTargets());
     this.observer = new StackObserver(this, this.tcp, this.manifestMonitor);
@@ -196,6 +202,7 @@ export class Stack implements StackParts {
           ...(e.hang ? { hang: true } : {}),
         };
       },
+      onLatency: (label, ms) => stackRef.latency.observeLicence(label, ms),
     });
     const stackRef: Stack = new Stack(
       clock,
@@ -214,7 +221,13 @@ export class Stack implements StackParts {
     );
     const stack = stackRef;
     try {
-      const metrics = createStackMetrics(stack, stack.observer, stack.manifestMonitor, stack.tcp);
+      const metrics = createStackMetrics(
+        stack,
+        stack.observer,
+        stack.manifestMonitor,
+        stack.tcp,
+        stack.latency,
+      );
       stack.controlToken = options.controlToken ?? (isLoopback(host) ? undefined : newToken());
       stack.urls.control = await stack.startServer('control', ports(), async (app) => {
         installHttpGuard(app, {

@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../core/clock.ts';
 import type { SessionEvent } from '../core/events.ts';
 import { MemoryJournal } from '../core/journal.ts';
+import { metricValue } from '../metrics/catalogue.ts';
+import { promtoolCheckMetrics } from '../test/support/promtool.ts';
 import { Collector, parseWindow, summaryLine } from './collector.ts';
 
 const labels: SessionEvent['labels'] = {
@@ -73,8 +75,8 @@ describe('collector', () => {
       startAttempts: 10,
       currentViewers: 10,
       rebufferingNow: 10,
-      rebufferingNowPct: 100,
     });
+    expect(metricValue(json.overall, 'rebuffering_share')).toBe(1);
     expect(json.by.pop['cdn-a/fra'].stalls).toBe(10);
     expect(Object.keys(json.by)).toEqual(['region', 'cdn', 'pop', 'isp', 'device', 'player']);
     const byPop = (await collector.app.inject({ url: '/metrics.json?by=pop&region=emea&window=30s' })).json();
@@ -129,7 +131,7 @@ describe('collector', () => {
     expect(text.statusCode).toBe(204);
   });
 
-  it('exposes Prometheus gauges per slice and error counters', async () => {
+  it('exposes the catalogue: gauges overall and per slice, counters, a startup histogram; promtool accepts it', async () => {
     const clock = new VirtualClock();
     collector = await Collector.create({ clock });
     const t = clock.now();
@@ -141,19 +143,36 @@ describe('collector', () => {
       ev('a', 'playbackFail', t, {
         data: { error: { player: 'shaka', category: '6', code: '6007', fatal: true } },
       }),
+      ev('b', 'playbackRequest', t - 3000, {
+        labels: { ...labels, region: 'na', pop: 'iad', device: 'desktop' },
+      }),
+      ev('b', 'playbackStart', t - 1200, {
+        labels: { ...labels, region: 'na', pop: 'iad', device: 'desktop' },
+        data: { startupMs: 1800 },
+      }),
     ]);
+    clock.advanceBy(1000);
     const text = (await collector.app.inject({ url: '/metrics' })).body;
-    expect(text).toContain(
-      'streamdrill_qoe_video_start_failure_ratio{region="all",cdn="all",pop="all",isp="all",device="all",player="all"} 1',
-    );
-    expect(text).toContain(
-      'streamdrill_qoe_video_start_failure_ratio{region="all",cdn="all",pop="all",isp="all",device="tv",player="all"} 1',
-    );
+    // The windowed gauges: the whole population without labels, a slice with exactly its label.
+    expect(text).toContain('\nstreamdrill_qoe_video_start_failure_ratio 0.5\n');
+    expect(text).toContain('\nstreamdrill_qoe_video_start_failure_ratio{device="tv"} 1\n');
+    expect(text).toContain('\nstreamdrill_qoe_video_start_failure_ratio{region="na"} 0\n');
+    expect(text).not.toContain('"all"');
+    // Counters since the start and the histogram carry every slice label.
+    const a = 'region="emea",cdn="cdn-a",pop="fra",isp="eu-telco",device="tv",player="shaka"';
+    const b = 'region="na",cdn="cdn-a",pop="iad",isp="eu-telco",device="desktop",player="shaka"';
+    expect(text).toContain(`streamdrill_qoe_start_attempts_total{${a}} 10`);
+    expect(text).toContain(`streamdrill_qoe_start_failures_total{${a}} 10`);
+    expect(text).toContain(`streamdrill_qoe_watched_seconds_total{${b}} 22`);
+    expect(text).toContain(`streamdrill_qoe_startup_seconds_bucket{le="1",${b}} 0`);
+    expect(text).toContain(`streamdrill_qoe_startup_seconds_bucket{le="2",${b}} 1`);
+    expect(text).toContain(`streamdrill_qoe_startup_seconds_sum{${b}} 1.8`);
     expect(text).toContain(
       'streamdrill_player_errors_total{player="shaka",category="6",code="6007",fatal="true",device="tv",isp="eu-telco",cdn="cdn-a",pop="fra"} 1',
     );
     expect(text).toContain('streamdrill_session_events_total{type="playbackFail"} 1');
-    expect(summaryLine(collector.report().overall)).toMatch(/VSF 100\.0%/);
+    expect(summaryLine(collector.report().overall)).toMatch(/VSF 50\.0%/);
+    expect(await promtoolCheckMetrics(text)).toEqual({ code: 0, problems: '' });
   });
 
   it('serves the built page and streams live metrics over SSE', async () => {

@@ -8,7 +8,9 @@
  *                         ?by=<label> (one entry per value); without either: overall plus every
  *                         report slice (region, cdn, pop keyed `<cdn>/<pop>`, isp, device, player)
  *   GET  /sessions        per-session state (debugging)
- *   GET  /metrics         Prometheus exposition (windowed QoE gauges per slice, event counters)
+ *   GET  /metrics         Prometheus exposition, names and labels from the metric catalogue:
+ *                         windowed QoE gauges (overall and per slice), counters since the start,
+ *                         the startup-time histogram, event and error counters
  *   GET  /events          server-sent events: `metrics` (summary every second) and `session` events
  *   GET  /player/...      the built player page (same origin as /beacon: no CORS needed)
  *
@@ -17,12 +19,22 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { Registry } from 'prom-client';
+import { Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
 import { SESSION_EVENT_TYPES, type SessionEvent, sessionJournalEvent } from '../core/events.ts';
 import type { JournalEvent, JournalSink } from '../core/journal.ts';
 import { counterFrom, gaugeFrom, type Sample } from '../core/prom.ts';
+import {
+  formatMetric,
+  gaugeValue,
+  HISTOGRAMS,
+  METRICS,
+  type MetricId,
+  metricValue,
+  PROM_SLICE_LABELS,
+  type PromSliceLabel,
+} from '../metrics/catalogue.ts';
 import {
   type EngineOptions,
   LABEL_KEYS,
@@ -31,6 +43,7 @@ import {
   MetricEngine,
   type QoeMetrics,
 } from '../metrics/engine.ts';
+import { IncrementalQoe, type QoeGroup } from '../metrics/incremental.ts';
 
 /** Slices reported in metrics.json, metrics.sample and Prometheus. */
 export const REPORT_DIMENSIONS = [
@@ -113,25 +126,26 @@ function compact(
   return { ...rest, startup: s };
 }
 
-const fmtPct = (x: number | null) => (x === null ? '  -  ' : `${x.toFixed(1)}%`);
-const fmtS = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`);
-
-/** One line for consoles: the headline QoE figures. */
+/** One line for consoles: the headline QoE figures (percent only here, where they are printed). */
 export function summaryLine(m: QoeMetrics): string {
   const errors = m.errors.reduce((n, e) => n + e.events, 0);
+  const v = (id: MetricId, digits?: number) => formatMetric(id, metricValue(m, id), digits);
   return [
     `viewers ${Math.round(m.viewers)} (watching ${Math.round(m.currentViewers)})`,
     `attempts ${Math.round(m.startAttempts)}`,
-    `VSF ${fmtPct(m.videoStartFailurePct)}`,
-    `EBVS ${fmtPct(m.exitsBeforeVideoStartPct)}`,
-    `startup p50 ${fmtS(m.startup.p50Ms)} p95 ${fmtS(m.startup.p95Ms)}`,
-    `rebuffering now ${fmtPct(m.rebufferingNowPct)}`,
-    `stalled ${m.stalledTimePct === null ? '-' : `${m.stalledTimePct.toFixed(2)}%`}`,
+    `VSF ${v('video_start_failure')}`,
+    `EBVS ${v('exits_before_video_start')}`,
+    `startup p50 ${v('startup_time_p50')} p95 ${v('startup_time_p95')}`,
+    `rebuffering now ${v('rebuffering_share')}`,
+    `stalled ${v('rebuffer_ratio', 2)}`,
     `stalls ${Math.round(m.stalls)}`,
-    `bitrate ${m.avgBitrate === null ? '-' : `${Math.round(m.avgBitrate / 1000)} kb/s`}`,
+    `bitrate ${v('average_bitrate')}`,
     `errors ${errors}`,
   ].join(' | ');
 }
+
+/** A window long enough to reach back before the first event: the whole run. */
+const WHOLE_RUN_MS = Number.MAX_SAFE_INTEGER;
 
 export class Collector {
   readonly engine: MetricEngine;
@@ -145,6 +159,13 @@ export class Collector {
   private readonly eventCounts = new Map<string, number>();
   private readonly errorCounts = new Map<string, { labels: Record<string, string>; n: number }>();
   private cachedReport: { at: number; report: MetricsReport } | undefined;
+  private cachedSlices:
+    | { at: number; overall: QoeMetrics; slices: Record<PromSliceLabel, Record<string, QoeMetrics>> }
+    | undefined;
+  private slicesStale = true;
+  /** The same events, aggregated cumulatively per label combination: the Prometheus counters. */
+  private readonly cumulative: IncrementalQoe;
+  private startupHistogram: Histogram | undefined;
   private held: JournalEvent[] = [];
   private closed = false;
 
@@ -152,6 +173,11 @@ export class Collector {
     this.clock = options.clock;
     this.journal = options.journal;
     this.engine = options.engine ?? new MetricEngine(options.engineOptions);
+    this.cumulative = new IncrementalQoe({
+      stuckMs: this.engine.stuckMs,
+      staleMs: this.engine.staleMs,
+      ebvsMinWaitMs: this.engine.ebvsMinWaitMs,
+    });
     this.app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 4 * 1024 * 1024 });
     this.installMetrics();
   }
@@ -186,6 +212,8 @@ export class Collector {
       const t = sentAt === undefined ? raw.t : now - Math.max(0, sentAt - raw.t);
       const e: SessionEvent = { ...raw, t };
       this.engine.ingest(e);
+      this.cumulative.ingest(e);
+      if (e.type === 'playbackStart') this.observeStart(e);
       this.eventCounts.set(e.type, (this.eventCounts.get(e.type) ?? 0) + 1);
       const err = e.data?.error;
       if (e.type === 'playerError' && err) {
@@ -208,7 +236,16 @@ export class Collector {
       if (this.sseClients.size > 0) this.broadcast('session', e);
     }
     this.cachedReport = undefined;
+    this.slicesStale = true;
     return events.length;
+  }
+
+  /** A real start's startup time into the histogram, as the engine took it (once per session). */
+  private observeStart(e: SessionEvent): void {
+    const s = this.engine.session(e.sid);
+    if (!s || s.startT !== e.t || s.startupMs === undefined || !this.startupHistogram) return;
+    const labels = Object.fromEntries(PROM_SLICE_LABELS.map((k) => [k, e.labels[k]]));
+    this.startupHistogram.observe(labels, s.startupMs / 1000);
   }
 
   /** Overall metrics and every report slice over the window ending now. */
@@ -304,76 +341,47 @@ export class Collector {
     );
   }
 
+  /**
+   * Live Prometheus metrics, named and labelled as the catalogue says (and as the Prometheus export
+   * of a journal is): a windowed gauge per catalogue metric for the whole population (no labels)
+   * and per slice (one slice label); a counter per additive metric since the collector started,
+   * per combination of the slice labels; the startup-time histogram of real starts.
+   */
   private installMetrics(): void {
     const reg = this.registry;
-    const dims = ['region', 'cdn', 'pop', 'isp', 'device', 'player'];
-    const all = Object.fromEntries(dims.map((d) => [d, 'all']));
-    const series = (read: (m: QoeMetrics) => number | null): (() => Sample[]) => {
-      return () => {
-        const r = this.report();
-        const out: Sample[] = [];
-        const push = (labels: Record<string, string>, m: QoeMetrics) => {
-          const v = read(m);
-          if (v !== null && Number.isFinite(v)) out.push([labels, v]);
-        };
-        push(all, r.overall);
-        for (const d of REPORT_DIMENSIONS) {
-          for (const [k, m] of Object.entries(r.by[d])) {
-            if (d === 'pop') {
-              const [cdn, pop] = k.split('/');
-              push({ ...all, cdn: cdn!, pop: pop! }, m);
-            } else push({ ...all, [d]: k }, m);
-          }
-        }
-        return out;
-      };
-    };
-    const gauge = (name: string, help: string, read: (m: QoeMetrics) => number | null) =>
-      gaugeFrom(
-        reg,
-        `streamdrill_qoe_${name}`,
-        `${help} (sliding window; weighted; label "all" = not sliced)`,
-        dims,
-        series(read),
-      );
-    const ratio = (x: number | null) => (x === null ? null : x / 100);
-    gauge('viewers', 'Active sessions (requested, not ended)', (m) => m.viewers);
-    gauge(
-      'current_viewers',
-      'Current viewers: started, not paused, not stuck rebuffering over 5 min',
-      (m) => m.currentViewers,
-    );
-    gauge('rebuffering_now_ratio', 'Share of current viewers rebuffering now', (m) =>
-      ratio(m.rebufferingNowPct),
-    );
-    gauge('stalled_time_ratio', 'Stalled time / watch time (rebuffer ratio)', (m) => ratio(m.stalledTimePct));
-    gauge('stalls_per_session', 'Stalls per session that watched in the window', (m) => m.stallsPerSession);
-    gauge('start_attempts', 'Start attempts in the window', (m) => m.startAttempts);
-    gauge('video_start_failure_ratio', 'Video start failures / start attempts', (m) =>
-      ratio(m.videoStartFailurePct),
-    );
-    gauge('exits_before_video_start_ratio', 'Exits before video start / start attempts', (m) =>
-      ratio(m.exitsBeforeVideoStartPct),
-    );
-    gauge('playback_failure_ratio', 'Sessions that failed / sessions', (m) => ratio(m.playbackFailurePct));
-    gauge('startup_time_p50_seconds', 'Startup time, median', (m) =>
-      m.startup.p50Ms === null ? null : m.startup.p50Ms / 1000,
-    );
-    gauge('startup_time_p95_seconds', 'Startup time, 95th percentile', (m) =>
-      m.startup.p95Ms === null ? null : m.startup.p95Ms / 1000,
-    );
-    gauge('average_bitrate_bps', 'Bits played / media time', (m) => m.avgBitrate);
-    gaugeFrom(
-      reg,
-      'streamdrill_qoe_startup_time_bucket',
-      'Startup times in the window per bucket (le in seconds, not cumulative)',
-      ['le'],
-      () =>
-        this.report().overall.startup.histogram.map((b) => [
-          { le: b.le === null ? '+Inf' : String(b.le / 1000) },
-          b.count,
-        ]),
-    );
+    const labelNames = [...PROM_SLICE_LABELS];
+    for (const def of METRICS) {
+      if ('gauge' in def) {
+        const { name, help } = def.gauge;
+        gaugeFrom(reg, name, help, labelNames, () => {
+          const { overall, slices } = this.promSlices();
+          const out: Sample[] = [];
+          const push = (labels: Record<string, string>, m: QoeMetrics) => {
+            const v = gaugeValue(def, m);
+            if (v !== null && Number.isFinite(v)) out.push([labels, v]);
+          };
+          push({}, overall);
+          for (const label of PROM_SLICE_LABELS)
+            for (const [value, m] of Object.entries(slices[label])) push({ [label]: value }, m);
+          return out;
+        });
+      }
+      if ('counter' in def) {
+        const { name, help } = def.counter;
+        counterFrom(reg, name, help, labelNames, () =>
+          this.totals().map((g): Sample => [g.labels, def.value(g.metrics) ?? 0]),
+        );
+      }
+    }
+    for (const h of HISTOGRAMS) {
+      this.startupHistogram = new Histogram({
+        name: h.name,
+        help: h.help,
+        labelNames,
+        buckets: [...h.buckets],
+        registers: [reg],
+      });
+    }
     counterFrom(
       reg,
       'streamdrill_session_events_total',
@@ -388,6 +396,25 @@ export class Collector {
       ['player', 'category', 'code', 'fatal', 'device', 'isp', 'cdn', 'pop'],
       () => [...this.errorCounts.values()].map((c) => [c.labels, c.n]),
     );
+  }
+
+  /** The last minute overall and per Prometheus slice label (one scrape reads many gauges: reused for 200 ms). */
+  private promSlices(): { overall: QoeMetrics; slices: Record<PromSliceLabel, Record<string, QoeMetrics>> } {
+    const at = this.clock.now();
+    if (this.cachedSlices && at - this.cachedSlices.at < 200 && !this.slicesStale) return this.cachedSlices;
+    const windowMs = this.engine.windowMs;
+    const slices = Object.fromEntries(
+      PROM_SLICE_LABELS.map((label) => [label, this.engine.slice(label, at, { windowMs })]),
+    ) as Record<PromSliceLabel, Record<string, QoeMetrics>>;
+    this.cachedSlices = { at, overall: this.engine.snapshot(at, { windowMs }), slices };
+    this.slicesStale = false;
+    return this.cachedSlices;
+  }
+
+  /** Every additive figure since the collector started, per combination of the slice labels. */
+  private totals(): QoeGroup[] {
+    const at = Math.max(this.clock.now(), this.cumulative.latest);
+    return this.cumulative.groups(at, WHOLE_RUN_MS, {}, PROM_SLICE_LABELS);
   }
 
   private async routes(): Promise<void> {

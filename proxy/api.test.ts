@@ -6,6 +6,7 @@ import net from 'node:net';
 import type { Toxiproxy } from 'toxiproxy-node-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EchoClient, echoServer, type Peer, portOf, rawHttp } from '../test/support/net.ts';
+import { promtoolCheckMetrics } from '../test/support/promtool.ts';
 import { startToxiproxy } from '../test/support/toxiproxy.ts';
 import { FaultProxy } from './client.ts';
 import { ToxiproxyServer } from './server.ts';
@@ -366,6 +367,8 @@ describe('metrics', () => {
     expect(text).toContain(
       'streamdrill_proxy_active_toxics{proxy="m",type="latency",stream="downstream",toxic="lat"} 1',
     );
+    // Prometheus's own linter accepts the whole exposition.
+    expect(await promtoolCheckMetrics(text)).toEqual({ code: 0, problems: '' });
   });
 });
 

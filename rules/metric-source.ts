@@ -1,42 +1,14 @@
 /**
  * Alert rules and the severity classifier ask for metrics by id, filtered and grouped by labels;
- * the QoE metric engine answers with snapshots and slices. This adapter maps one to the other,
- * memoising snapshots within an evaluation tick (many rules share a window).
+ * the QoE metric engine answers with snapshots and slices. This adapter maps one to the other
+ * (a metric's value from a snapshot is the catalogue's definition), memoising snapshots within an
+ * evaluation tick (many rules share a window).
  */
 
-import type { MetricId } from '../metrics/catalogue.ts';
+import { metricValue } from '../metrics/catalogue.ts';
 import type { LabelFilter, LabelKey, QoeMetrics } from '../metrics/engine.ts';
 import type { QoeSource } from '../metrics/incremental.ts';
 import type { MetricGroup, MetricQuery, MetricSource } from './evaluator.ts';
-
-const pct = (v: number | null) => (v === null ? null : v / 100);
-
-export function metricValue(m: QoeMetrics, id: MetricId): number | null {
-  switch (id) {
-    case 'rebuffering_share':
-      return pct(m.rebufferingNowPct);
-    case 'rebuffer_ratio':
-      return pct(m.stalledTimePct);
-    case 'video_start_failure':
-      return pct(m.videoStartFailurePct);
-    case 'exits_before_video_start':
-      return pct(m.exitsBeforeVideoStartPct);
-    case 'playback_failure':
-      return pct(m.playbackFailurePct);
-    case 'startup_time_p50':
-      return m.startup.p50Ms === null ? null : m.startup.p50Ms / 1000;
-    case 'startup_time_p95':
-      return m.startup.p95Ms === null ? null : m.startup.p95Ms / 1000;
-    case 'average_bitrate':
-      return m.avgBitrate;
-    case 'stalls_per_session':
-      return m.stallsPerSession;
-    case 'current_viewers':
-      return m.currentViewers;
-    case 'start_attempts':
-      return m.startAttempts;
-  }
-}
 
 export class EngineMetricSource implements MetricSource {
   private memoAt = Number.NaN;

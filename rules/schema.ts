@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { DAY_MS, durationWithin, HOUR_MS, MINUTE_MS } from '../core/duration.ts';
-import { METRIC_IDS, METRIC_LABELS, WhereSchema } from '../metrics/catalogue.ts';
+import { METRIC_IDS, METRIC_LABELS, SLO_METRIC_IDS, WhereSchema } from '../metrics/catalogue.ts';
 
 export const ACTIONS = ['page', 'investigate', 'ticket'] as const;
 export type AlertAction = (typeof ACTIONS)[number];
@@ -50,7 +50,7 @@ export const SloSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().default(''),
   /** A ratio metric whose value is the share of bad events (or bad time). */
-  metric: z.enum(['video_start_failure', 'rebuffer_ratio', 'playback_failure', 'exits_before_video_start']),
+  metric: z.enum(SLO_METRIC_IDS),
   target: z.number().gt(0).lt(1).describe('good share, e.g. 0.995'),
   window: durationWithin(HOUR_MS, 90 * DAY_MS).describe('the SLO window, e.g. 30d'),
 });

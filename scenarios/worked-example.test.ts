@@ -3,6 +3,7 @@
  * script must reproduce the article's timeline, within stated tolerances:
  * - the page fires as EMEA's share of viewers rebuffering passes ~5% (4.5-7% when it fires);
  * - EMEA then climbs about a point a minute (0.5-1.8 points/min over the next 4 minutes);
+ * - before the fault both regions sit at the 0.7% baseline (0.45-1.05% rebuffer ratio);
  * - North America stays ~0.7% (0.3-1.3%) and video start failures stay flat (< 1%);
  * - after the steer at +6 min EMEA is back to ~1.1% (<= 1.6%) within about five minutes;
  * - the grid calls it SEV2, resolution comes at +41 min after the 30-minute hold, and the team's
@@ -64,6 +65,18 @@ describe('the worked example in virtual time', () => {
     expect(scripted.result.alerts.some((a) => a.rule === 'RebufferPage' && a.labels.region === 'na')).toBe(
       false,
     );
+  });
+
+  it('sits at the 0.7% baseline in both regions before the fault', () => {
+    const { events } = scripted;
+    const fault = events.find((e) => e.type === 'fault.applied')!;
+    const before = events.filter((e) => e.type === 'impact.sample' && e.t < fault.t);
+    expect(before.length).toBeGreaterThanOrEqual(4);
+    for (const r of ['emea', 'na']) {
+      const mean = before.reduce((n, s) => n + region(s, r).rebufferRatio, 0) / before.length;
+      expect(mean, r).toBeGreaterThan(0.0045);
+      expect(mean, r).toBeLessThan(0.0105);
+    }
   });
 
   it('recovers to ~1.1% within about five minutes of the steer and resolves at +41 min', () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { RealClock } from '../../core/clock.ts';
 import { JournalWriter } from '../../core/journal.ts';
+import { formatMetric, metricValue } from '../../metrics/catalogue.ts';
 import type { QoeMetrics } from '../../metrics/engine.ts';
 import { Stack } from '../../origin-stub/stack.ts';
 import { BrowserNotFoundError, findBrowser } from '../../player-harness/browser.ts';
@@ -59,22 +60,20 @@ function parsePositiveInt(value: string): number {
 
 /** The slice that moved most (rebuffering now, stalled time or start failures), for the live line. */
 function worstSlice(by: Record<string, Record<string, QoeMetrics>>): string {
+  const shown = [
+    ['rebuffering', 'rebuffering_share', 0],
+    ['stalled', 'rebuffer_ratio', 1],
+    ['VSF', 'video_start_failure', 0],
+    ['EBVS', 'exits_before_video_start', 0],
+  ] as const;
   let best: { score: number; text: string } | undefined;
   for (const [dim, slices] of Object.entries(by)) {
     for (const [value, m] of Object.entries(slices)) {
-      const score = Math.max(
-        m.rebufferingNowPct ?? 0,
-        m.stalledTimePct ?? 0,
-        m.videoStartFailurePct ?? 0,
-        m.exitsBeforeVideoStartPct ?? 0,
-      );
+      const score = Math.max(...shown.map(([, id]) => metricValue(m, id) ?? 0));
       if (score > 0 && (!best || score > best.score)) {
-        const parts = [
-          `rebuffering ${(m.rebufferingNowPct ?? 0).toFixed(0)}%`,
-          `stalled ${(m.stalledTimePct ?? 0).toFixed(1)}%`,
-          `VSF ${(m.videoStartFailurePct ?? 0).toFixed(0)}%`,
-          `EBVS ${(m.exitsBeforeVideoStartPct ?? 0).toFixed(0)}%`,
-        ];
+        const parts = shown.map(
+          ([name, id, digits]) => `${name} ${formatMetric(id, metricValue(m, id) ?? 0, digits)}`,
+        );
         best = { score, text: `worst ${dim}=${value}: ${parts.join(' ')}` };
       }
     }
@@ -251,7 +250,7 @@ async function runPlay(flags: PlayFlags): Promise<void> {
       for (const d of REPORT_DIMENSIONS) {
         const parts = Object.entries(whole.by[d]).map(
           ([k, m]) =>
-            `${k} stalled ${(m.stalledTimePct ?? 0).toFixed(2)}% VSF ${(m.videoStartFailurePct ?? 0).toFixed(0)}%`,
+            `${k} stalled ${formatMetric('rebuffer_ratio', metricValue(m, 'rebuffer_ratio') ?? 0, 2)} VSF ${formatMetric('video_start_failure', metricValue(m, 'video_start_failure') ?? 0, 0)}`,
         );
         say(`  by ${d.padEnd(6)} ${parts.join(' | ')}`);
       }

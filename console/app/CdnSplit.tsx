@@ -27,7 +27,7 @@ function SplitTable(props: {
       <tbody>
         {props.keys.map((k, i) => {
           const f = props.slice[k];
-          const n = f?.viewers ?? 0;
+          const n = f?.current_viewers ?? 0;
           const share = props.total > 0 ? n / props.total : 0;
           return (
             <tr key={k} data-testid={`${prefix}-row-${k}`}>
@@ -45,8 +45,8 @@ function SplitTable(props: {
                   <span className="bar-label">{pct(share, 0)}</span>
                 </div>
               </td>
-              <td className={`num${(f?.rebufferingShare ?? 0) > 0.05 ? ' hot-text' : ''}`}>
-                {pct(f?.rebufferingShare)}
+              <td className={`num${(f?.rebuffering_share ?? 0) > 0.05 ? ' hot-text' : ''}`}>
+                {pct(f?.rebuffering_share)}
               </td>
             </tr>
           );
@@ -80,14 +80,14 @@ function RegionCdnMatrix(props: {
             <th scope="row">{r}</th>
             {props.cdns.map((c) => {
               const cell = props.cells[r]?.[c];
-              const n = cell?.viewers ?? 0;
+              const n = cell?.current_viewers ?? 0;
               return (
                 <td
                   key={c}
-                  className={`num${(cell?.rebufferingShare ?? 0) > 0.05 ? ' hot-text' : ''}`}
+                  className={`num${(cell?.rebuffering_share ?? 0) > 0.05 ? ' hot-text' : ''}`}
                   data-testid={`split-${r}-${c}`}
                   data-viewers={Math.round(n)}
-                  title={cell ? `${pct(cell.rebufferingShare)} rebuffering` : ''}
+                  title={cell ? `${pct(cell.rebuffering_share)} rebuffering` : ''}
                 >
                   {viewers(n)}
                 </td>
@@ -105,7 +105,7 @@ export function CdnSplit(props: { latest: QoePoint | null }) {
   const p = props.latest;
   const cdns = p ? [...new Set([...info.cdns, ...Object.keys(p.byCdn)])] : info.cdns;
   const regions = p ? [...new Set([...info.regions, ...Object.keys(p.byRegion)])] : info.regions;
-  const total = p?.overall.viewers ?? 0;
+  const total = p?.overall.current_viewers ?? 0;
   return (
     <section className="panel cdn-split" data-testid="cdn-split">
       <div className="panel-head">

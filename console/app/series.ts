@@ -1,9 +1,14 @@
-/** Turning QoE history into chart rows: one metric, one slice dimension, scaled for display. */
-import type { QoeFigures, QoePoint } from '../api.ts';
+/**
+ * Turning QoE history into chart rows: one metric, one slice dimension, scaled for display. The
+ * metrics, their titles and units are the catalogue's (metrics/catalogue.ts) for the console's ids.
+ */
+import { metric } from '../../metrics/catalogue.ts';
+import { CONSOLE_METRICS, type ConsoleMetric, type QoeFigures, type QoePoint } from '../api.ts';
 
 export type Dim = 'region' | 'cdn';
+/** Display units: percent for ratios, seconds, kbit/s for bits per second. */
 export type Unit = 'pct' | 's' | 'kbps';
-export type MetricKey = Exclude<keyof QoeFigures, 'viewers'>;
+export type MetricKey = ConsoleMetric;
 
 export interface MetricDef {
   key: MetricKey;
@@ -13,19 +18,17 @@ export interface MetricDef {
   threshold?: { value: number; label: string };
 }
 
-export const METRICS: MetricDef[] = [
-  {
-    key: 'rebufferingShare',
-    title: 'Viewers rebuffering now',
-    unit: 'pct',
-    threshold: { value: 0.05, label: 'page 5%' },
-  },
-  { key: 'rebufferRatio', title: 'Rebuffer ratio', unit: 'pct' },
-  { key: 'videoStartFailure', title: 'Video start failure', unit: 'pct' },
-  { key: 'exitsBeforeVideoStart', title: 'Exits before video start', unit: 'pct' },
-  { key: 'startupP50S', title: 'Startup time p50', unit: 's' },
-  { key: 'bitrateKbps', title: 'Average bitrate', unit: 'kbps' },
-];
+const DISPLAY: Record<string, Unit> = { ratio: 'pct', seconds: 's', 'bits/s': 'kbps' };
+/** Reference lines: the default rules' page threshold. */
+const THRESHOLDS: Partial<Record<MetricKey, MetricDef['threshold']>> = {
+  rebuffering_share: { value: 0.05, label: 'page 5%' },
+};
+
+export const METRICS: MetricDef[] = CONSOLE_METRICS.map((key) => {
+  const def = metric(key);
+  const threshold = THRESHOLDS[key];
+  return { key, title: def.title, unit: DISPLAY[def.unit] ?? 's', ...(threshold ? { threshold } : {}) };
+});
 
 const REGION_COLOURS = ['#1f6fd1', '#e06c00', '#2e9e4f', '#b8336a', '#6a4fb3', '#7a7a00'];
 const CDN_COLOURS = ['#7b3fc4', '#0f9b8e', '#c8473a', '#3d6b99', '#a36f00', '#555555'];
@@ -35,10 +38,10 @@ export function colour(dim: Dim, index: number): string {
   return palette[index % palette.length]!;
 }
 
-/** The display value of a figure: percentages as 0..100, seconds and kbit/s as they are. */
+/** The display value of a figure: ratios as percent (0..100), bits/s as kbit/s, seconds as they are. */
 export function scaled(unit: Unit, v: number | null | undefined): number | null {
   if (v === null || v === undefined || !Number.isFinite(v)) return null;
-  return unit === 'pct' ? v * 100 : v;
+  return unit === 'pct' ? v * 100 : unit === 'kbps' ? v / 1000 : v;
 }
 
 export function formatValue(unit: Unit, v: number | null | undefined): string {

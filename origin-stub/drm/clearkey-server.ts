@@ -62,6 +62,8 @@ export interface ClearKeyServerOptions {
   /** Route path, default `/licence`. */
   path?: string;
   beforeIssue?: BeforeIssueHook;
+  /** Told each answered request's latency (ms) with its DRM label, e.g. to observe it in a histogram. */
+  onLatency?: (label: string, ms: number) => void;
 }
 
 export interface ClearKeyServer {
@@ -154,6 +156,7 @@ export function createClearKeyServer(opts: ClearKeyServerOptions): ClearKeyServe
       if (ms <= bound) s.latency.buckets[i]!++;
     });
     s.latency.buckets[LICENCE_LATENCY_BUCKETS_MS.length]!++;
+    opts.onLatency?.(label, ms);
   };
 
   /** Waits until the client goes away or the server closes. */

@@ -1,8 +1,13 @@
-/** Prometheus `/metrics` for the stack: the server side of the seven war-room dashboards. */
+/**
+ * Prometheus `/metrics` for the stack: the server side of the seven war-room dashboards. Counters
+ * and gauges are read from the components at scrape time; request latencies are real histograms
+ * (observations as requests are answered, `latency.ts`). Base units (seconds), as promtool asks.
+ */
 import { Registry } from 'prom-client';
 import { counterFrom, gaugeFrom, type Sample } from '../../core/prom.ts';
 import type { TcpFaults } from '../control/tcp-faults.ts';
 import type { StackParts } from '../parts.ts';
+import type { StackLatency } from './latency.ts';
 import type { ManifestMonitor } from './manifest-monitor.ts';
 import type { StackObserver } from './state.ts';
 
@@ -11,6 +16,7 @@ export function createStackMetrics(
   observer: StackObserver,
   monitor: ManifestMonitor,
   tcp: TcpFaults,
+  latency: StackLatency,
 ): Registry {
   const r = new Registry();
   const origins = () =>
@@ -38,16 +44,7 @@ export function createStackMetrics(
         kinds.map((k): Sample => [{ origin: name, kind: k }, s.byKind[k].errors5xx]),
       ),
   );
-  counterFrom(
-    r,
-    'streamdrill_origin_segment_latency_seconds_sum',
-    'Segment generation latency, summed',
-    ['origin'],
-    () => origins().map(({ name, s }) => [{ origin: name }, s.segmentLatency.sumMs / 1000]),
-  );
-  counterFrom(r, 'streamdrill_origin_segment_latency_seconds_count', 'Segments generated', ['origin'], () =>
-    origins().map(({ name, s }) => [{ origin: name }, s.segmentLatency.count]),
-  );
+  r.registerMetric(latency.segment);
   gaugeFrom(r, 'streamdrill_origin_pulls_in_flight', 'Origin requests being served now', ['origin'], () =>
     origins().map(({ name, s }) => [{ origin: name }, s.inFlight]),
   );
@@ -84,10 +81,10 @@ export function createStackMetrics(
   );
   gaugeFrom(
     r,
-    'streamdrill_packager_av_drift_ms',
-    'Audio timestamps ahead of video, ms',
+    'streamdrill_packager_av_drift_seconds',
+    'Audio timestamps ahead of video, seconds',
     ['channel', 'variant'],
-    () => packager().map((p) => [{ channel: p.channel, variant: p.variant }, p.avDriftMs]),
+    () => packager().map((p) => [{ channel: p.channel, variant: p.variant }, p.avDriftMs / 1000]),
   );
 
   // 3. CDN edge health per POP
@@ -177,12 +174,7 @@ export function createStackMetrics(
     ['drm'],
     () => drm().map(([l, s]) => [{ drm: l }, s.errors]),
   );
-  counterFrom(r, 'streamdrill_drm_latency_seconds_sum', 'Licence response latency, summed', ['drm'], () =>
-    drm().map(([l, s]) => [{ drm: l }, s.latency.totalMs / 1000]),
-  );
-  counterFrom(r, 'streamdrill_drm_latency_seconds_count', 'Licence responses', ['drm'], () =>
-    drm().map(([l, s]) => [{ drm: l }, s.latency.count]),
-  );
+  r.registerMetric(latency.licence);
 
   // Steering, deploys, flags, faults
   gaugeFrom(

@@ -35,7 +35,11 @@ export class OriginMonitor {
     segmentLatency: { count: 0, sumMs: 0, maxMs: 0 },
   };
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    /** Told each segment response's latency (ms), e.g. to observe it in a histogram. */
+    private readonly onSegment: (ms: number) => void = () => {},
+  ) {}
 
   instrument(app: FastifyInstance): void {
     const started = new WeakMap<object, number>();
@@ -55,6 +59,7 @@ export class OriginMonitor {
         l.count++;
         l.sumMs += ms;
         l.maxMs = Math.max(l.maxMs, ms);
+        this.onSegment(ms);
       }
     });
   }

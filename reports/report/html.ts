@@ -3,6 +3,7 @@
  * offline from a file and prints cleanly.
  */
 import type { ImpactFigures } from '../../incident/impact.ts';
+import { type ImpactField, metric } from '../../metrics/catalogue.ts';
 import { clock, count, dateTime, dur, esc, labelText, pct, rel } from './format.ts';
 import { summarizeImpact } from './impact.ts';
 import type { Marker, ReportModel } from './load.ts';
@@ -116,12 +117,11 @@ ${exp ? `<h3>Scenario expectations</h3><table><thead><tr><th>kind</th><th>expect
 </section>`;
 }
 
-type Metric = 'rebufferingShare' | 'rebufferRatio' | 'startFailureShare';
-const METRICS: { key: Metric; name: string }[] = [
-  { key: 'rebufferingShare', name: 'Share of viewers rebuffering now' },
-  { key: 'rebufferRatio', name: 'Rebuffer ratio (stalled time / watch time)' },
-  { key: 'startFailureShare', name: 'Start failures (failed or abandoned starts)' },
-];
+type Metric = ImpactField;
+/** The charted impact figures, as the metric catalogue names them. */
+const METRICS: { key: Metric; name: string }[] = (
+  ['rebuffering_share', 'rebuffer_ratio', 'start_failure'] as const
+).map((id) => ({ key: metric(id).impact as Metric, name: metric(id).title }));
 
 function seriesFor(m: ReportModel, dimension: 'region' | 'cdn', metric: Metric): ChartSeries[] {
   const names = [...new Set(m.samples.flatMap((s) => Object.keys(s.slices[dimension] ?? {})))].sort();

@@ -31,6 +31,7 @@ import type { JournalEvent } from '../../core/journal.ts';
 import { runReal } from '../../drill/run-real.ts';
 import { runVirtual } from '../../drill/run-virtual.ts';
 import { loadRunbook } from '../../incident/runbook.ts';
+import { metricValue } from '../../metrics/catalogue.ts';
 import { type LabelFilter, MetricEngine } from '../../metrics/engine.ts';
 import { DEFAULT_RULES, loadRules } from '../../rules/load.ts';
 import { type LoadedScenario, loadScenario } from '../../scenarios/load.ts';
@@ -108,7 +109,7 @@ function measure(events: JournalEvent[], mode: 'real' | 'virtual'): Figures {
   // Rebuffer ratio over the scenario (t0, end]; startup over every start of the run.
   const ratio = (filter?: LabelFilter) => {
     const m = engine.snapshot(end, { windowMs: end - t0, ...(filter ? { filter } : {}) });
-    return m.stalledTimePct === null ? null : m.stalledTimePct / 100;
+    return metricValue(m, 'rebuffer_ratio');
   };
   const whole = engine.snapshot(end, { windowMs: end - Math.min(first, t0) + 1 });
   // VSF: start attempts requested in the window after the fault is in force, each followed to its

@@ -8,6 +8,7 @@
  * the steering TTL plus a segment, and the stalls stop; NA stays on cdn-a.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricValue } from '../../metrics/catalogue.ts';
 import {
   type Drill,
   popRequests,
@@ -85,7 +86,7 @@ describe('POP fault and steering, both players', () => {
       expect(others.currentViewers, `${player} others watching`).toBe(2);
     }
     expect(d.metrics({ region: 'na' }, window).stalls).toBe(0);
-    expect(d.metrics({ pop: 'fra' }, window).rebufferingNowPct).toBeGreaterThan(0);
+    expect(metricValue(d.metrics({ pop: 'fra' }, window), 'rebuffering_share')).toBeGreaterThan(0);
     // Shaka keeps retrying (1001, HTTP 503) without a fatal error; errors are attributed to cdn-a/fra
     const errs = d.metrics({}, window).errors;
     expect(

@@ -5,6 +5,7 @@
  * raises startup time.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { metricValue } from '../../metrics/catalogue.ts';
 import { type Drill, sleep, startDrill, viewer, waitFor } from '../support/players.ts';
 
 let d: Drill | undefined;
@@ -54,7 +55,7 @@ describe('licence faults, both players', () => {
     for (const player of ['hlsjs', 'shaka']) {
       const pr = drill.metrics({ drm: 'playready', player }, 120_000);
       expect(pr.startAttempts, player).toBe(1);
-      expect(pr.videoStartFailurePct, `${player} playready VSF`).toBe(100);
+      expect(metricValue(pr, 'video_start_failure'), `${player} playready VSF`).toBe(1);
       expect(pr.startup.count).toBe(0);
       const fatal = pr.errors.filter((e) => e.fatal);
       expect(fatal.length, `${player} fatal error recorded`).toBeGreaterThanOrEqual(1);
@@ -67,7 +68,7 @@ describe('licence faults, both players', () => {
     const shaka = drill.metrics({ drm: 'playready', player: 'shaka' }, 120_000).errors.find((e) => e.fatal)!;
     expect(shaka.code).toBe('6007');
     const overall = drill.metrics({}, 120_000);
-    expect(overall.videoStartFailurePct).toBeCloseTo((100 * 2) / 6);
+    expect(metricValue(overall, 'video_start_failure')).toBeCloseTo(2 / 6);
     expect(overall.stalls).toBe(0);
     await drill.close();
     d = undefined;
@@ -103,7 +104,7 @@ describe('licence faults, both players', () => {
     }
     for (const player of ['hlsjs', 'shaka']) {
       const wv = drill.metrics({ drm: 'widevine', player }, 120_000);
-      expect(wv.exitsBeforeVideoStartPct, `${player} widevine EBVS`).toBe(100);
+      expect(metricValue(wv, 'exits_before_video_start'), `${player} widevine EBVS`).toBe(1);
       expect(wv.videoStartFailures, `${player} no fatal error`).toBe(0);
       const fp = drill.metrics({ drm: 'fairplay', player }, 120_000);
       expect(fp.startup.count, player).toBe(1);
