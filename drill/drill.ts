@@ -5,6 +5,7 @@
  */
 import type { Clock, TimerHandle } from '../core/clock.ts';
 import type { JournalEvent, JournalSink } from '../core/journal.ts';
+import { displayPath } from '../core/paths.ts';
 import type { StackActuator } from '../faults/actuator.ts';
 import { BotTeam } from '../incident/bot-team.ts';
 import { IncidentDesk } from '../incident/desk.ts';
@@ -136,7 +137,7 @@ export class Drill {
       startAt: s.start.at,
       timeZone: s.start.timeZone,
       durationMs: s.duration,
-      rules: this.o.rulesFile,
+      rules: displayPath(this.o.rulesFile),
       team: this.o.team,
       population: { viewers: s.population.viewers, sessions: s.population.sessions },
       expect: s.expect,

@@ -7,8 +7,8 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultProxy } from '../proxy/client.ts';
 import { rawHttp } from '../test/support/net.ts';
-import { startToxiproxy } from '../test/support/toxiproxy.ts';
 import { promtoolCheckMetrics } from '../test/support/promtool.ts';
+import { startToxiproxy } from '../test/support/toxiproxy.ts';
 import { Stack } from './stack.ts';
 
 let stack: Stack;

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { JournalEvent } from '../../core/journal.ts';
+import { resolveDisplayPath } from '../../core/paths.ts';
 import type { RunResult } from '../../drill/result.ts';
 import { loadRunbook } from '../../incident/runbook.ts';
 import { type Scorecard, scoreJournal } from '../../incident/scoring.ts';
@@ -174,8 +175,10 @@ export async function recordRun(input: RecordRunInput): Promise<RecordedRun> {
 }
 
 async function rulesOf(started: JournalEvent | undefined): Promise<{ name: string; action: string }[]> {
-  const file = started?.rules;
-  if (typeof file !== 'string' || !existsSync(file)) return [];
+  const shown = started?.rules;
+  if (typeof shown !== 'string') return [];
+  const file = resolveDisplayPath(shown);
+  if (!existsSync(file)) return [];
   try {
     return (await loadRules(file)).rules.map((r) => ({ name: r.name, action: r.action }));
   } catch {
