@@ -6,6 +6,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Stack } from './stack.ts';
+import { topologyLinks } from './targets.ts';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -323,13 +324,56 @@ describe('control API input', () => {
     );
     expect(
       (await api('POST', '/faults/tcp', { type: 'latency', match: { pop: 'nowhere' } })).body.error,
+    ).toMatch(/match\.pop: unknown pop 'nowhere' \(pop: fra, ams, par, iad, sjc\)/);
+    expect(
+      (await api('POST', '/faults/tcp', { type: 'latency', match: { link: 'viewer-licence', cdn: 'cdn-a' } }))
+        .body.error,
     ).toMatch(/no link matches/);
     expect((await api('DELETE', '/faults/http/nope')).status).toBe(404);
+    // Typos that would make a drill vacuous, and values that would overflow a timer (issue 16).
+    for (const [path, body, message] of [
+      [
+        '/faults/http',
+        { type: 'http-status', status: 503, match: { pop: 'xyz' } },
+        "invalid fault: match.pop: unknown pop 'xyz' (POPs: fra, ams, par, iad, sjc, shield-emea, shield-na)",
+      ],
+      [
+        '/faults/http',
+        { type: 'http-status', status: 503, match: { cdn: 'cdn-zzz' } },
+        "invalid fault: match.cdn: unknown cdn 'cdn-zzz' (CDNs: cdn-a, cdn-b)",
+      ],
+      [
+        '/faults/tcp',
+        { type: 'latency', match: { isp: 'eu-cable' }, attributes: { latncy: 300 } },
+        "invalid TCP fault: attributes: unknown key 'latncy' (latency attributes: latency, jitter)",
+      ],
+      [
+        '/faults/tcp',
+        { type: 'latency', match: { isp: 'eu-cable' }, attributes: { latency: 4294967296 } },
+        'invalid TCP fault: attributes.latency: at most 600000 ms (10 minutes)',
+      ],
+      [
+        '/faults/http',
+        { type: 'http-delay', delayMs: 4294967296 },
+        'invalid fault: delayMs: at most 600000 ms (10 minutes)',
+      ],
+    ] as const) {
+      const r = await api('POST', path, body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.body.error).toBe(message);
+    }
+    expect((await api('GET', '/faults')).body).toEqual({ http: expect.any(Array), tcp: [] });
     const badViewer = await fetch(
       `${stack.linkUrl('viewer.entry')}/play/master.m3u8?channel=news&region=emea&isp=na-telco&sid=x`,
     );
     expect(badViewer.status).toBe(400);
     expect(((await badViewer.json()) as { error: string }).error).toMatch(/isp: unknown ISP for region emea/);
+  });
+
+  it('has exactly the links faults are checked against (targets.ts), by name and labels', () => {
+    const real = [...stack.links.values()].map(({ name, labels }) => ({ name, labels }));
+    const sort = (xs: { name: string }[]) => [...xs].sort((a, b) => a.name.localeCompare(b.name));
+    expect(sort(real)).toEqual(sort(topologyLinks(stack.topology)));
   });
 
   it('shows all state, and Prometheus metrics for every dashboard', async () => {

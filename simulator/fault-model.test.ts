@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createRng, type Rng } from '../core/rng.ts';
-import { matches } from '../faults/registry.ts';
+import type { HttpFault } from '../faults/index.ts';
 import type { TcpFault } from '../faults/tcp.ts';
-import type { Component, HttpFault, ObjectKind, RequestFacts } from '../faults/types.ts';
+import { type Component, matches, type ObjectKind, type RequestFacts } from '../faults/types.ts';
 import { resolveTopology } from '../origin-stub/topology.ts';
 import { withConstants } from './constants.ts';
 import { Dims, KINDS, VARIANTS } from './dims.ts';
