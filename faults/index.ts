@@ -22,6 +22,7 @@ import type {
 import { avDrift } from './http/av-drift.ts';
 import { cacheControlMalformed } from './http/cache-control-malformed.ts';
 import { cacheForceMiss } from './http/cache-force-miss.ts';
+import { contentTypeWrong } from './http/content-type-wrong.ts';
 import { httpDelay } from './http/http-delay.ts';
 import { httpHang } from './http/http-hang.ts';
 import { httpStatus } from './http/http-status.ts';
@@ -52,6 +53,7 @@ export const HTTP_FAULTS = [
   avDrift,
   cacheForceMiss,
   cacheControlMalformed,
+  contentTypeWrong,
 ] as const;
 
 /** Faults on fault-proxy links (selected by link labels): Toxiproxy's toxics and `down`. */

@@ -65,10 +65,11 @@ describe('FaultRegistry against the stack’s targets', () => {
   it('asks each matching fault’s module, in the order they were added', () => {
     const reg = registry();
     reg.add({ id: 'cc', type: 'cache-control-malformed', value: 'x' });
+    reg.add({ id: 'ct', type: 'content-type-wrong', contentType: 'text/html', match: { kind: 'segment' } });
     reg.add({ id: 'gap', type: 'segment-gap' });
     expect(reg.decide({ component: 'edge', kind: 'segment' })).toEqual({
-      headers: { 'cache-control': 'x' },
-      faultIds: ['cc'],
+      headers: { 'cache-control': 'x', 'content-type': 'text/html' },
+      faultIds: ['cc', 'ct'],
     });
     expect(reg.channelState('news', 'clear')?.isGap?.(5)).toBe(true);
   });

@@ -211,6 +211,68 @@ describe('HTTP faults', () => {
     const ok = await fetch(`${edge('cdn-b', 'iad', 'na-telco')}/live/news/clear/216p/media.m3u8`);
     expect(ok.headers.get('cache-control')).toBe('public, max-age=1');
   });
+
+  it('a wrong Content-Type goes out from the component it targets, body untouched', async () => {
+    const q = 'channel=news&variant=clear&region=emea&isp=eu-telco&device=desktop&sid=ct';
+    const get = async (url: string) => {
+      const r = await fetch(url);
+      return {
+        status: r.status,
+        type: r.headers.get('content-type'),
+        body: Buffer.from(await r.arrayBuffer()),
+      };
+    };
+    const base = edge('cdn-a', 'fra', 'eu-cable');
+    const { n } = await newestSegment(base, 'news', '432p');
+    const urls = {
+      mpd: `${stack.linkUrl('viewer.entry')}/play/manifest.mpd?${q}`,
+      init: `${base}/live/news/clear/432p/init.mp4`,
+      segment: `${base}/live/news/clear/432p/${n}.m4s`,
+      origin: `${stack.urls.origin}/live/news/clear/432p/init.mp4`,
+    };
+    const before = await Promise.all(Object.values(urls).map(get));
+    expect(before.map((r) => r.type)).toEqual([
+      'application/dash+xml',
+      'video/mp4',
+      'video/mp4',
+      'video/mp4',
+    ]);
+    const faults = [
+      await api('POST', '/faults/http', {
+        type: 'content-type-wrong',
+        contentType: 'text/html',
+        match: { component: 'entry' },
+      }),
+      await api('POST', '/faults/http', {
+        type: 'content-type-wrong',
+        contentType: 'binary/octet-stream',
+        match: { component: 'edge', cdn: 'cdn-a', pop: 'fra', kind: ['init', 'segment'] },
+      }),
+      await api('POST', '/faults/http', {
+        type: 'content-type-wrong',
+        contentType: 'text/plain',
+        match: { component: 'origin' },
+      }),
+    ];
+    expect(faults.map((f) => f.status)).toEqual([201, 201, 201]);
+    const during = await Promise.all(Object.values(urls).map(get));
+    expect(during.map((r) => r.type)).toEqual([
+      'text/html',
+      'binary/octet-stream',
+      'binary/octet-stream',
+      'text/plain',
+    ]);
+    expect(during.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    // The bytes are the same (the MPD's clock-driven attributes aside).
+    expect(during.slice(1).map((r) => r.body.length)).toEqual(before.slice(1).map((r) => r.body.length));
+    expect(during[2]!.body.equals(before[2]!.body)).toBe(true);
+    // Another POP of the same CDN still says video/mp4.
+    expect((await get(`${edge('cdn-a', 'ams', 'eu-cable')}/live/news/clear/432p/init.mp4`)).type).toBe(
+      'video/mp4',
+    );
+    for (const f of faults) await api('DELETE', `/faults/http/${f.body.id}`);
+    expect((await get(urls.segment)).type).toBe('video/mp4');
+  });
 });
 
 describe('TCP faults on links', () => {
