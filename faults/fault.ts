@@ -17,6 +17,7 @@
  *   judge uses to score escalation and vendor paging.
  */
 import type { z } from 'zod';
+import type { FaultProxy } from '../proxy/client.ts';
 import type {
   ChannelFaultState,
   Component,
@@ -211,21 +212,8 @@ export interface PlacedTcpFault {
   attributes: Record<string, number>;
 }
 
-/** The fault proxy as TCP fault modules drive it (proxy/client.ts FaultProxy). */
-export interface LinkProxy {
-  addToxic(
-    link: string,
-    toxic: {
-      type: string;
-      name: string;
-      stream: 'upstream' | 'downstream';
-      toxicity: number;
-      attributes: Record<string, number>;
-    },
-  ): Promise<unknown>;
-  removeToxic(link: string, name: string): Promise<unknown>;
-  setEnabled(link: string, enabled: boolean): Promise<unknown>;
-}
+/** The fault proxy as TCP fault modules drive it. */
+export type LinkProxy = Pick<FaultProxy, 'addToxic' | 'removeToxic' | 'setEnabled'>;
 
 export interface TcpFaultModule extends FaultModuleBase {
   readonly layer: 'tcp';

@@ -7,6 +7,7 @@
  * disables the link's proxy (`down.ts`).
  */
 import { z } from 'zod';
+import type { ToxicType } from '../../proxy/client.ts';
 import { resolveAttributes, TOXICS } from '../../proxy/toxics/index.ts';
 import type { FaultLink, ModelLink, PlacedTcpFault, TcpFaultModule } from '../fault.ts';
 import { faultId, unknownKeyError } from '../params.ts';
@@ -84,7 +85,7 @@ export function defineToxicFault<const T extends string>(spec: ToxicFaultSpec<T>
     },
     async apply(f, link, proxy) {
       await proxy.addToxic(link, {
-        type: f.type,
+        type: f.type as ToxicType,
         name: f.id,
         stream: f.stream,
         toxicity: f.toxicity,

@@ -17,6 +17,7 @@ import { FAULTS, locate, paramNames } from '../../faults/index.ts';
 import { planTcpFault } from '../../faults/tcp.ts';
 import { faultTargets } from '../../origin-stub/targets.ts';
 import { resolveTopology } from '../../origin-stub/topology.ts';
+import type { ToxicSettings } from '../../proxy/client.ts';
 
 /** The default topology's targets (two CDNs, EMEA and NA, the stub's media). */
 export const TARGETS = faultTargets(resolveTopology({}));
@@ -83,8 +84,15 @@ export function linkCalls(m: TcpFaultModule, f: PlacedTcpFault): string[] {
 /** A fault proxy that records what a TCP module asks of it. */
 export class RecordingProxy implements LinkProxy {
   readonly calls: string[] = [];
-  async addToxic(link: string, toxic: { type: string; name: string; attributes: Record<string, number> }) {
+  async addToxic(link: string, toxic: ToxicSettings): Promise<Required<ToxicSettings>> {
     this.calls.push(`+${toxic.type} ${toxic.name} on ${link} ${JSON.stringify(toxic.attributes)}`);
+    return {
+      name: '',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: {},
+      ...toxic,
+    } as Required<ToxicSettings>;
   }
   async removeToxic(link: string, name: string) {
     this.calls.push(`-${name} on ${link}`);
