@@ -123,7 +123,7 @@ export type CompiledFault =
   | { layer: 'tcp'; input: TcpFaultInput }
   | ChangeInput;
 
-/** Turns a step's fault, target and params into the stack's input (validated by `stepIssues`). */
+/** Turns a step's fault, target and params into the stack's input (scenarios/load.ts then validates it). */
 export function compileStep(step: {
   fault: string;
   target: Record<string, string | string[]>;
