@@ -161,12 +161,14 @@ export function issuesFromZod(
   for (const issue of explainUnions(error.issues as z.core.$ZodIssue[])) {
     const path = [...prefix, ...mapPath(issue.path)];
     if (issue.code === 'unrecognized_keys') {
+      // A schema's own message (e.g. naming the keys a fault takes) says more than zod's default.
+      const own = !/^Unrecognized keys?:/.test(issue.message);
       for (const key of issue.keys) {
         out.push({
           file: p.file,
           ...positionOf(p, path, key),
           path: dotted([...path, key]),
-          message: 'unknown key',
+          message: own ? issue.message : 'unknown key',
         });
       }
       continue;

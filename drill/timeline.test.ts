@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../core/clock.ts';
 import { MemoryJournal } from '../core/journal.ts';
+import { resolveTopology } from '../origin-stub/topology.ts';
 import { compileStep, type LoadedScenario } from '../scenarios/load.ts';
 import { ScenarioSchema } from '../scenarios/schema.ts';
+import { VirtualStack } from '../simulator/virtual-stack.ts';
 import { FakeActuator } from '../test/support/fake-actuator.ts';
 import { Timeline } from './timeline.ts';
 
@@ -109,5 +111,80 @@ describe('timeline engine', () => {
       'interrupt',
       'interrupt',
     ]);
+  });
+
+  it('ramps the parameter it names: a delay from 100 ms, a latency attribute; share is left alone', async () => {
+    const clock = new VirtualClock(0);
+    const fake = new FakeActuator(() => clock.now());
+    const journal = new MemoryJournal();
+    const tl = new Timeline(
+      scenario([
+        {
+          at: 0,
+          id: 'slow',
+          fault: 'http-delay',
+          target: { component: 'edge' },
+          params: { delayMs: 6000, share: 0.1 },
+          ramp: { param: 'delayMs', from: 100, over: '20s' },
+        },
+        {
+          at: 0,
+          id: 'lag',
+          fault: 'latency',
+          target: { isp: 'eu-cable' },
+          params: { latency: 300 },
+          ramp: { param: 'latency', from: 0, over: '10s' },
+        },
+      ]),
+      clock,
+      fake,
+      journal,
+      0,
+    );
+    tl.start();
+    await drive(clock, tl, 25_000);
+    const delays = fake.calls
+      .filter((c) => c.includes('+http slow'))
+      .map((c) => JSON.parse(c.split(' ').slice(3).join(' ')));
+    expect(delays.map((d) => d.delayMs)).toEqual([100, 1575, 3050, 4525, 6000]);
+    expect(delays.every((d) => d.share === 0.1)).toBe(true);
+    expect([...fake.tcp.values()][0]?.attributes).toEqual({ latency: 300 });
+    const lag = journal.events
+      .filter((e) => e.step === 'lag')
+      .map((e) => (e.params as { latency: number }).latency);
+    expect(lag).toEqual([0, 150, 300]);
+    await tl.stop('end');
+  });
+
+  it('a ramped delay is applied by the stack from its first value (issue 16: it was refused, share 100)', async () => {
+    const clock = new VirtualClock(0);
+    const stack = new VirtualStack(clock, resolveTopology({}));
+    const errors: Error[] = [];
+    const tl = new Timeline(
+      scenario([
+        {
+          at: 0,
+          id: 'slow',
+          fault: 'http-delay',
+          target: { component: 'edge', kind: 'segment' },
+          params: { delayMs: 6000, share: 0.1 },
+          ramp: { param: 'delayMs', from: 100, over: '20s' },
+        },
+      ]),
+      clock,
+      stack,
+      new MemoryJournal(),
+      0,
+      (err) => errors.push(err),
+    );
+    tl.start();
+    await drive(clock, tl, 0);
+    expect(errors).toEqual([]);
+    expect(
+      stack.httpFaults().map((f) => [f.type, 'delayMs' in f ? f.delayMs : 0, 'share' in f ? f.share : 0]),
+    ).toEqual([['http-delay', 100, 0.1]]);
+    await drive(clock, tl, 20_000);
+    expect(stack.httpFaults().map((f) => ('delayMs' in f ? f.delayMs : 0))).toEqual([6000]);
+    await tl.stop('end');
   });
 });

@@ -6,6 +6,7 @@
 import type { Clock, TimerHandle } from '../core/clock.ts';
 import type { JournalSink } from '../core/journal.ts';
 import type { StackActuator } from '../faults/actuator.ts';
+import { rampParam } from '../faults/index.ts';
 import type { CompiledFault, LoadedScenario } from '../scenarios/load.ts';
 import type { FaultStepSpec } from '../scenarios/schema.ts';
 
@@ -79,7 +80,7 @@ export class Timeline {
     if (this.stopped) return;
     const stepId = step.id ?? `step-${index}`;
     const rampFrom = step.ramp ? this.rampValue(step, 0) : undefined;
-    const handle = await this.actuate(compiled, stepId, rampFrom);
+    const handle = await this.actuate(compiled, stepId, rampFrom, step.ramp?.param);
     const entry: Applied = { stepIndex: index, stepId, handle, compiled };
     this.applied.set(stepId, entry);
     this.journal.write({
@@ -101,11 +102,14 @@ export class Timeline {
     }
   }
 
+  /** The ramped parameter's value: from `from` to the step's value (or the parameter's default). */
   private rampValue(step: FaultStepSpec, elapsedMs: number): number {
     const r = step.ramp!;
-    const to = Number(step.params[r.param] ?? (r.param === 'share' ? 1 : r.from));
+    const p = rampParam(step.fault, r.param);
+    const to = Number(step.params[r.param] ?? p?.default ?? r.from);
     const f = r.over <= 0 ? 1 : Math.min(1, elapsedMs / r.over);
-    return r.from + (to - r.from) * f;
+    const v = r.from + (to - r.from) * f;
+    return p?.int ? Math.round(v) : v;
   }
 
   /** Ramps replace the fault with updated parameters every few seconds (same id, journaled). */

@@ -4,8 +4,7 @@
  * implement this, so a scenario and a team drive either one the same way.
  */
 
-import type { TcpFaultInput } from './tcp.ts';
-import type { HttpFaultInput } from './types.ts';
+import type { HttpFaultInput, TcpFaultInput } from './index.ts';
 
 export interface LeverResult {
   lever: string;

@@ -1,18 +1,16 @@
 /**
  * The HTTP fault registry: one place where every HTTP fault in force lives, that every server of
  * the stack asks about each request. Faults are added and removed by id; all state is visible.
+ * What a fault does is its module's business (faults/http/*.ts): `decide` and `channelState` ask
+ * the module of each matching fault. Given the stack's targets, a fault naming a label value the
+ * stack does not have, or matching nothing its type acts on, is refused.
  */
 import type { Clock } from '../core/clock.ts';
 import { createRng, type Rng } from '../core/rng.ts';
-import {
-  type ChannelFaultState,
-  type HttpFault,
-  type HttpFaultInput,
-  HttpFaultSchema,
-  type Match,
-  type RequestEffects,
-  type RequestFacts,
-} from './types.ts';
+import type { FaultIssue, FaultTargets } from './fault.ts';
+import { actingComponents, matchIssues } from './http/targets.ts';
+import { type HttpFault, HttpFaultSchema, httpFaultModule } from './index.ts';
+import { type ChannelFaultState, matches, type RequestEffects, type RequestFacts } from './types.ts';
 
 export class FaultInputError extends Error {
   constructor(
@@ -26,15 +24,37 @@ export class FaultInputError extends Error {
 
 export type FaultEvent = { kind: 'added'; fault: HttpFault } | { kind: 'removed'; fault: HttpFault };
 
+/**
+ * Problems with a validated HTTP fault beyond its schema: its module's own checks and, against the
+ * stack's targets, unknown label values and a match that leaves it nothing to act on.
+ */
+export function httpFaultIssues(fault: HttpFault, targets?: FaultTargets): FaultIssue[] {
+  const m = httpFaultModule(fault.type);
+  const issues = [...(m.check?.(fault) ?? [])];
+  if (!targets) return issues;
+  const unknown = matchIssues(fault.match, targets);
+  if (unknown.length > 0) return [...issues, ...unknown];
+  if (actingComponents(m, fault.match, targets).length === 0) {
+    const kinds = m.acts.kinds ? ` (${m.acts.kinds.join(', ')})` : '';
+    issues.push({
+      path: ['match'],
+      message: `matches nothing ${fault.type} acts on: it acts on ${m.acts.components.join(', ')}${kinds} requests`,
+    });
+  }
+  return issues;
+}
+
 export class FaultRegistry {
   private readonly faults = new Map<string, HttpFault>();
   private readonly listeners = new Set<(e: FaultEvent) => void>();
   private readonly rng: Rng;
   private nextId = 1;
 
+  /** `targets`: the stack's label values; without them, matches are not checked against a stack. */
   constructor(
     private readonly clock: Clock,
     seed: string | number = 'http-faults',
+    private readonly targets?: FaultTargets,
   ) {
     this.rng = createRng(`http-faults|${seed}`);
   }
@@ -42,11 +62,13 @@ export class FaultRegistry {
   /** Validates and adds a fault; returns it with its id. Throws FaultInputError on bad input. */
   add(input: unknown): HttpFault {
     const parsed = HttpFaultSchema.safeParse(input);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({
-        path: i.path.join('.') || '(root)',
-        message: i.message,
-      }));
+    const issues = parsed.success
+      ? httpFaultIssues({ ...parsed.data, id: '', addedAtMs: 0 } as HttpFault, this.targets).map((i) => ({
+          path: i.path.join('.'),
+          message: i.message,
+        }))
+      : parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
+    if (!parsed.success || issues.length > 0) {
       throw new FaultInputError(
         `invalid fault: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
         issues,
@@ -57,7 +79,7 @@ export class FaultRegistry {
       throw new FaultInputError(`a fault with id ${id} already exists`, [
         { path: 'id', message: 'already exists' },
       ]);
-    const fault: HttpFault = { ...parsed.data, id, addedAtMs: this.clock.now() };
+    const fault = { ...parsed.data, id, addedAtMs: this.clock.now() } as HttpFault;
     this.faults.set(id, fault);
     this.emit({ kind: 'added', fault });
     return fault;
@@ -90,40 +112,15 @@ export class FaultRegistry {
     return () => this.listeners.delete(listener);
   }
 
-  /** What the faults in force do to a request with these facts. */
+  /** What the faults in force do to a request with these facts (each matching fault's module decides). */
   decide(facts: RequestFacts): RequestEffects {
     const effects: RequestEffects = { faultIds: [] };
+    const hit = (share: number) => share >= 1 || this.rng.next() < share;
     for (const f of this.faults.values()) {
       if (!matches(f.match, facts)) continue;
-      const hit = (share: number) => share >= 1 || this.rng.next() < share;
-      switch (f.type) {
-        case 'http-status':
-          if (!hit(f.share) || effects.status) continue;
-          effects.status = f.status;
-          break;
-        case 'http-delay':
-          if (!hit(f.share)) continue;
-          effects.delayMs = (effects.delayMs ?? 0) + f.delayMs;
-          break;
-        case 'http-hang':
-          if (!hit(f.share)) continue;
-          effects.hang = true;
-          break;
-        case 'manifest-malformed':
-          if (facts.kind !== 'manifest' || !hit(f.share)) continue;
-          effects.malformed = true;
-          break;
-        case 'cache-force-miss':
-          if (!hit(f.share)) continue;
-          effects.forceMiss = true;
-          break;
-        case 'cache-control-malformed':
-          effects.cacheControl = f.value;
-          break;
-        default:
-          continue; // channel-level faults act through channelState()
-      }
-      effects.faultIds.push(f.id);
+      const m = httpFaultModule(f.type);
+      // Channel-level faults (no `decide`) act through channelState().
+      if (m.decide?.(f, facts, effects, hit)) effects.faultIds.push(f.id);
     }
     return effects;
   }
@@ -139,26 +136,14 @@ export class FaultRegistry {
     component: 'origin' | 'backup-origin' = 'origin',
   ): ChannelFaultState | undefined {
     const facts: RequestFacts = { component, channel, variant };
+    const now = () => this.clock.now();
     let state: ChannelFaultState | undefined;
     for (const f of this.faults.values()) {
       if (!matches(f.match, facts)) continue;
-      if (f.type === 'manifest-freeze') {
-        state ??= {};
-        state.frozenAtMs = Math.min(state.frozenAtMs ?? Number.POSITIVE_INFINITY, f.addedAtMs);
-      } else if (f.type === 'segment-gap') {
-        state ??= {};
-        const { every, length } = f;
-        const prev = state.isGap;
-        state.isGap = (n) => (prev?.(n) ?? false) || n % every < length;
-      } else if (f.type === 'av-drift') {
-        state ??= {};
-        const { msPerMinute, addedAtMs } = f;
-        const clock = this.clock;
-        const prev = state.audioOffsetMs;
-        // Drift grows with fault time: segments served later are further off.
-        state.audioOffsetMs = (n) =>
-          (prev?.(n) ?? 0) + (msPerMinute * Math.max(0, clock.now() - addedAtMs)) / 60_000;
-      }
+      const m = httpFaultModule(f.type);
+      if (!m.channel) continue;
+      state ??= {};
+      m.channel(f, state, now);
     }
     return state;
   }
@@ -168,13 +153,4 @@ export class FaultRegistry {
   }
 }
 
-/** True when every key of the match is satisfied by the facts (a list matches any of its values). */
-export function matches(match: Match, facts: RequestFacts): boolean {
-  for (const [key, want] of Object.entries(match)) {
-    if (want === undefined) continue;
-    const have = facts[key as keyof RequestFacts];
-    if (have === undefined) return false;
-    if (Array.isArray(want) ? !(want as string[]).includes(have) : want !== have) return false;
-  }
-  return true;
-}
+export { matches };

@@ -1,52 +1,21 @@
 /**
- * The vocabulary of TCP faults: a Toxiproxy toxic (latency, bandwidth, timeout, reset_peer, slicer,
- * limit_data, slow_close) or `down`, on every stack link whose labels match. The stack applies
- * them through the fault proxy (origin-stub/control/tcp-faults.ts); the model compiles them into
- * its link rows (simulator/fault-model.ts).
+ * TCP faults as the stack plans them: a toxic (faults/tcp/*.ts, Toxiproxy's set) or `down`, on
+ * every stack link whose labels match. Validation (the fault's module schema: its attributes,
+ * bounded; every label value the match names must exist on some link) and link selection are
+ * shared by the real stack, which then drives the fault proxy (origin-stub/control/tcp-faults.ts),
+ * and the virtual one, which models it (simulator/fault-model.ts).
  */
-import { z } from 'zod';
 import { zodIssuesLine } from '../core/zod-message.ts';
+import type { FaultIssue, FaultLink, PlacedTcpFault } from './fault.ts';
+import { TcpFaultSchema, type TcpFaultType } from './index.ts';
+import { linkMatches } from './tcp/define.ts';
 
-export const TCP_FAULT_TYPES = [
-  'latency',
-  'bandwidth',
-  'slow_close',
-  'timeout',
-  'reset_peer',
-  'slicer',
-  'limit_data',
-  'down',
-] as const;
+export type { FaultLink } from './fault.ts';
 
-export const TcpFaultSchema = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[A-Za-z0-9_.:-]{1,64}$/)
-    .optional(),
-  type: z.enum(TCP_FAULT_TYPES),
-  /** Link labels every target link must carry (link, cdn, pop, region, isp, origin), or `name`. */
-  match: z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)])).default({}),
-  stream: z.enum(['upstream', 'downstream']).default('downstream'),
-  toxicity: z.number().min(0).max(1).default(1),
-  attributes: z.record(z.string(), z.number().int().min(0)).default({}),
-});
-export type TcpFaultInput = z.input<typeof TcpFaultSchema>;
-
-export interface TcpFault {
-  id: string;
-  type: (typeof TCP_FAULT_TYPES)[number];
-  links: string[];
-  stream: 'upstream' | 'downstream';
-  toxicity: number;
-  attributes: Record<string, number>;
+export interface TcpFault extends PlacedTcpFault {
+  type: TcpFaultType;
   match: Record<string, string | string[]>;
   addedAtMs: number;
-}
-
-/** A link a TCP fault can select: its fault-proxy name and its labels (link, cdn, pop, region, isp, origin). */
-export interface FaultLink {
-  name: string;
-  labels: Record<string, string>;
 }
 
 export class TcpFaultError extends Error {
@@ -56,6 +25,37 @@ export class TcpFaultError extends Error {
   ) {
     super(message);
   }
+}
+
+/** Label values a match names that no link carries, each with the values the links do carry. */
+export function linkMatchIssues(
+  match: Record<string, string | string[]>,
+  links: readonly FaultLink[],
+): FaultIssue[] {
+  const issues: FaultIssue[] = [];
+  const keys = new Set(links.flatMap((l) => Object.keys(l.labels)));
+  for (const [key, want] of Object.entries(match)) {
+    const known =
+      key === 'name'
+        ? links.map((l) => l.name)
+        : [...new Set(links.map((l) => l.labels[key]).filter((v): v is string => v !== undefined))];
+    if (key !== 'name' && !keys.has(key)) {
+      issues.push({
+        path: ['match', key],
+        message: `unknown link label (link labels: ${[...keys].join(', ')}, name)`,
+      });
+      continue;
+    }
+    const list = Array.isArray(want) ? want : [want];
+    list.forEach((v, i) => {
+      if (known.includes(v)) return;
+      issues.push({
+        path: Array.isArray(want) ? ['match', key, i] : ['match', key],
+        message: `unknown ${key} '${v}' (${key === 'name' ? 'links' : key}: ${known.join(', ')})`,
+      });
+    });
+  }
+  return issues;
 }
 
 /**
@@ -74,9 +74,16 @@ export function planTcpFault(
     throw new TcpFaultError(`invalid TCP fault: ${zodIssuesLine(parsed.error)}`);
   }
   const spec = parsed.data;
+  const all = [...links];
+  const unknown = linkMatchIssues(spec.match, all);
+  if (unknown.length > 0) {
+    throw new TcpFaultError(
+      `invalid TCP fault: ${unknown.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
   const id = spec.id ?? newId(spec.type);
   if (exists(id)) throw new TcpFaultError(`a TCP fault with id ${id} already exists`, 409);
-  const targets = [...links].filter((l) => linkMatches(l, spec.match));
+  const targets = all.filter((l) => linkMatches(l, spec.match));
   if (targets.length === 0) {
     throw new TcpFaultError(
       `no link matches ${JSON.stringify(spec.match)} (link labels: link, cdn, pop, region, isp, origin, name)`,
@@ -88,17 +95,8 @@ export function planTcpFault(
     links: targets.map((l) => l.name),
     stream: spec.stream,
     toxicity: spec.toxicity,
-    attributes: spec.attributes,
+    attributes: spec.attributes as Record<string, number>,
     match: spec.match,
     addedAtMs: now,
   };
-}
-
-export function linkMatches(link: FaultLink, match: Record<string, string | string[]>): boolean {
-  for (const [key, want] of Object.entries(match)) {
-    const have = key === 'name' ? link.name : link.labels[key];
-    if (have === undefined) return false;
-    if (Array.isArray(want) ? !want.includes(have) : want !== have) return false;
-  }
-  return true;
 }

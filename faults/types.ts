@@ -1,9 +1,11 @@
 /**
- * The vocabulary of HTTP-level faults: what a server knows about one request (`RequestFacts`),
- * what a fault matches on, and what it does to the request (`RequestEffects`).
+ * The shared vocabulary of HTTP faults: what a server knows about one request (`RequestFacts`), what
+ * a fault matches on (`Match`, `matches`), which labels each component's requests carry, and what
+ * faults do to a request (`RequestEffects`) or to a channel the origin packages
+ * (`ChannelFaultState`). The fault types themselves are modules under `faults/http/`.
  *
  * TCP faults (latency, bandwidth, timeout, reset, down) are not here: they go through the fault
- * proxy (`proxy/`) on any link.
+ * proxy (`proxy/`) on any link (`faults/tcp/`).
  */
 import { z } from 'zod';
 
@@ -38,6 +40,36 @@ export interface RequestFacts {
   deviceClass?: string;
 }
 
+/**
+ * The labels each component's requests carry (besides `component`), and the kinds of object it
+ * serves: what the stack's hooks derive (origin-stub/cdn/pop.ts, origin-stub/faults/, the entry
+ * point, the licence hook) and what the population model compiles its tiers from. A match on a
+ * label a component's requests lack never hits that component.
+ */
+export const COMPONENT_FACTS: Readonly<
+  Record<Component, { labels: readonly (keyof RequestFacts)[]; kinds: readonly ObjectKind[] }>
+> = {
+  edge: {
+    labels: ['cdn', 'pop', 'region', 'isp', 'channel', 'variant', 'kind', 'rendition', 'deviceClass'],
+    kinds: ['manifest', 'init', 'segment'],
+  },
+  shield: {
+    labels: ['cdn', 'pop', 'region', 'isp', 'channel', 'variant', 'kind', 'rendition', 'deviceClass'],
+    kinds: ['manifest', 'init', 'segment'],
+  },
+  origin: {
+    labels: ['channel', 'variant', 'kind', 'rendition', 'deviceClass'],
+    kinds: ['manifest', 'init', 'segment'],
+  },
+  'backup-origin': {
+    labels: ['channel', 'variant', 'kind', 'rendition', 'deviceClass'],
+    kinds: ['manifest', 'init', 'segment'],
+  },
+  entry: { labels: ['region', 'isp', 'channel', 'variant', 'kind', 'deviceClass'], kinds: ['manifest'] },
+  licence: { labels: ['kind', 'drm'], kinds: ['licence'] },
+  steering: { labels: ['kind', 'region'], kinds: ['steering'] },
+};
+
 const label = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
 /** Which requests a fault hits: every given key must match (a list matches any of its values). */
@@ -58,61 +90,31 @@ export const MatchSchema = z
   .describe('labels a request must carry for the fault to hit it');
 export type Match = z.infer<typeof MatchSchema>;
 
-const share = z.number().min(0).max(1).default(1).describe('share of matching requests hit (0..1)');
-const base = {
-  id: z
-    .string()
-    .regex(/^[A-Za-z0-9_.:-]{1,64}$/)
-    .optional(),
-  match: MatchSchema.default({}),
-};
+/** Every label a request can carry (`RequestFacts`), in MatchSchema's order. */
+export const FACT_KEYS = Object.keys(MatchSchema.shape) as (keyof RequestFacts)[];
 
-/** Every HTTP fault streamdrill can inject, as validated input (from the control API or a scenario). */
-export const HttpFaultSchema = z.discriminatedUnion('type', [
-  z.strictObject({
-    ...base,
-    type: z.literal('http-status'),
-    status: z.number().int().min(400).max(599),
-    share,
-  }),
-  z.strictObject({
-    ...base,
-    type: z.literal('http-delay'),
-    delayMs: z.number().int().min(1).max(600_000),
-    share,
-  }),
-  /** The request is never answered while the fault lasts (a hung licence server, a black-holed POP). */
-  z.strictObject({ ...base, type: z.literal('http-hang'), share }),
-  /** The channel's manifests stop advancing at the moment the fault is added. */
-  z.strictObject({ ...base, type: z.literal('manifest-freeze') }),
-  /** Manifests come back syntactically broken (truncated, tags mangled). */
-  z.strictObject({ ...base, type: z.literal('manifest-malformed'), share }),
-  /** The packager loses `length` segments out of every `every`. */
-  z.strictObject({
-    ...base,
-    type: z.literal('segment-gap'),
-    every: z.number().int().min(2).max(1000).default(5),
-    length: z.number().int().min(1).max(100).default(1),
-  }),
-  /** Audio timestamps drift from video by `msPerMinute` per minute of fault (A/V drift). */
-  z.strictObject({
-    ...base,
-    type: z.literal('av-drift'),
-    msPerMinute: z.number().min(-60_000).max(60_000).default(500),
-  }),
-  /** Caches at the matching POPs stop hitting: every request goes to the parent (a shield misconfiguration). */
-  z.strictObject({ ...base, type: z.literal('cache-force-miss'), share }),
-  /** Responses carry a malformed Cache-Control header, which caches cannot honour. */
-  z.strictObject({
-    ...base,
-    type: z.literal('cache-control-malformed'),
-    value: z.string().default('max-age=,, public;;'),
-  }),
-]);
-export type HttpFaultInput = z.input<typeof HttpFaultSchema>;
-export type HttpFault = z.output<typeof HttpFaultSchema> & { id: string; addedAtMs: number };
+/** True when every key of the match is satisfied by the facts (a list matches any of its values). */
+export function matches(match: Match, facts: RequestFacts): boolean {
+  for (const [key, want] of Object.entries(match)) {
+    if (want === undefined) continue;
+    const have = facts[key as keyof RequestFacts];
+    if (have === undefined) return false;
+    if (Array.isArray(want) ? !(want as string[]).includes(have) : want !== have) return false;
+  }
+  return true;
+}
 
-/** What the faults in force do to one request. */
+/** The values a match names for a key (absent: undefined, not narrowed). */
+export function matchValues(match: Match, key: keyof Match): string[] | undefined {
+  const want = match[key];
+  if (want === undefined) return undefined;
+  return Array.isArray(want) ? [...want] : [want];
+}
+
+/**
+ * What the faults in force do to one request, in terms every server of the stack can apply:
+ * before answering (hang, delay, status), and on the way out (headers, a rewritten text body).
+ */
 export interface RequestEffects {
   /** Answer with this status instead of the real response. */
   status?: number;
@@ -120,12 +122,12 @@ export interface RequestEffects {
   delayMs?: number;
   /** Never answer (until the fault is removed or the client gives up). */
   hang?: boolean;
-  /** Serve a broken manifest. */
-  malformed?: boolean;
   /** Bypass the cache at this POP. */
   forceMiss?: boolean;
-  /** Replace the Cache-Control header with this value. */
-  cacheControl?: string;
+  /** Response headers (lower-case names) set over what the server would send. */
+  headers?: Record<string, string>;
+  /** Rewrites a successful text body (a manifest) on the way out. */
+  rewrite?: (body: string) => string;
   /** Ids of the faults that hit this request. */
   faultIds: string[];
 }

@@ -1,8 +1,7 @@
 /** The StackActuator over a real, in-process stack (real time, real players). */
 
 import type { LeverResult, StackActuator } from '../faults/actuator.ts';
-import type { TcpFaultInput } from '../faults/tcp.ts';
-import type { HttpFaultInput } from '../faults/types.ts';
+import type { HttpFaultInput, TcpFaultInput } from '../faults/index.ts';
 import type { Stack } from './stack.ts';
 
 export class RealStackActuator implements StackActuator {

@@ -10,6 +10,7 @@ import { rawHttp } from '../test/support/net.ts';
 import { promtoolCheckMetrics } from '../test/support/promtool.ts';
 import { startToxiproxy } from '../test/support/toxiproxy.ts';
 import { Stack } from './stack.ts';
+import { topologyLinks } from './targets.ts';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -214,6 +215,68 @@ describe('HTTP faults', () => {
     const ok = await fetch(`${edge('cdn-b', 'iad', 'na-telco')}/live/news/clear/216p/media.m3u8`);
     expect(ok.headers.get('cache-control')).toBe('public, max-age=1');
   });
+
+  it('a wrong Content-Type goes out from the component it targets, body untouched', async () => {
+    const q = 'channel=news&variant=clear&region=emea&isp=eu-telco&device=desktop&sid=ct';
+    const get = async (url: string) => {
+      const r = await fetch(url);
+      return {
+        status: r.status,
+        type: r.headers.get('content-type'),
+        body: Buffer.from(await r.arrayBuffer()),
+      };
+    };
+    const base = edge('cdn-a', 'fra', 'eu-cable');
+    const { n } = await newestSegment(base, 'news', '432p');
+    const urls = {
+      mpd: `${stack.linkUrl('viewer.entry')}/play/manifest.mpd?${q}`,
+      init: `${base}/live/news/clear/432p/init.mp4`,
+      segment: `${base}/live/news/clear/432p/${n}.m4s`,
+      origin: `${stack.urls.origin}/live/news/clear/432p/init.mp4`,
+    };
+    const before = await Promise.all(Object.values(urls).map(get));
+    expect(before.map((r) => r.type)).toEqual([
+      'application/dash+xml',
+      'video/mp4',
+      'video/mp4',
+      'video/mp4',
+    ]);
+    const faults = [
+      await api('POST', '/faults/http', {
+        type: 'content-type-wrong',
+        contentType: 'text/html',
+        match: { component: 'entry' },
+      }),
+      await api('POST', '/faults/http', {
+        type: 'content-type-wrong',
+        contentType: 'binary/octet-stream',
+        match: { component: 'edge', cdn: 'cdn-a', pop: 'fra', kind: ['init', 'segment'] },
+      }),
+      await api('POST', '/faults/http', {
+        type: 'content-type-wrong',
+        contentType: 'text/plain',
+        match: { component: 'origin' },
+      }),
+    ];
+    expect(faults.map((f) => f.status)).toEqual([201, 201, 201]);
+    const during = await Promise.all(Object.values(urls).map(get));
+    expect(during.map((r) => r.type)).toEqual([
+      'text/html',
+      'binary/octet-stream',
+      'binary/octet-stream',
+      'text/plain',
+    ]);
+    expect(during.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    // The bytes are the same (the MPD's clock-driven attributes aside).
+    expect(during.slice(1).map((r) => r.body.length)).toEqual(before.slice(1).map((r) => r.body.length));
+    expect(during[2]!.body.equals(before[2]!.body)).toBe(true);
+    // Another POP of the same CDN still says video/mp4.
+    expect((await get(`${edge('cdn-a', 'ams', 'eu-cable')}/live/news/clear/432p/init.mp4`)).type).toBe(
+      'video/mp4',
+    );
+    for (const f of faults) await api('DELETE', `/faults/http/${f.body.id}`);
+    expect((await get(urls.segment)).type).toBe('video/mp4');
+  });
 });
 
 describe('TCP faults on links', () => {
@@ -327,13 +390,56 @@ describe('control API input', () => {
     );
     expect(
       (await api('POST', '/faults/tcp', { type: 'latency', match: { pop: 'nowhere' } })).body.error,
+    ).toMatch(/match\.pop: unknown pop 'nowhere' \(pop: fra, ams, par, iad, sjc\)/);
+    expect(
+      (await api('POST', '/faults/tcp', { type: 'latency', match: { link: 'viewer-licence', cdn: 'cdn-a' } }))
+        .body.error,
     ).toMatch(/no link matches/);
     expect((await api('DELETE', '/faults/http/nope')).status).toBe(404);
+    // Typos that would make a drill vacuous, and values that would overflow a timer (issue 16).
+    for (const [path, body, message] of [
+      [
+        '/faults/http',
+        { type: 'http-status', status: 503, match: { pop: 'xyz' } },
+        "invalid fault: match.pop: unknown pop 'xyz' (POPs: fra, ams, par, iad, sjc, shield-emea, shield-na)",
+      ],
+      [
+        '/faults/http',
+        { type: 'http-status', status: 503, match: { cdn: 'cdn-zzz' } },
+        "invalid fault: match.cdn: unknown cdn 'cdn-zzz' (CDNs: cdn-a, cdn-b)",
+      ],
+      [
+        '/faults/tcp',
+        { type: 'latency', match: { isp: 'eu-cable' }, attributes: { latncy: 300 } },
+        "invalid TCP fault: attributes: unknown key 'latncy' (latency attributes: latency, jitter)",
+      ],
+      [
+        '/faults/tcp',
+        { type: 'latency', match: { isp: 'eu-cable' }, attributes: { latency: 4294967296 } },
+        'invalid TCP fault: attributes.latency: at most 600000 ms (10 minutes)',
+      ],
+      [
+        '/faults/http',
+        { type: 'http-delay', delayMs: 4294967296 },
+        'invalid fault: delayMs: at most 600000 ms (10 minutes)',
+      ],
+    ] as const) {
+      const r = await api('POST', path, body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.body.error).toBe(message);
+    }
+    expect((await api('GET', '/faults')).body).toEqual({ http: expect.any(Array), tcp: [] });
     const badViewer = await fetch(
       `${stack.linkUrl('viewer.entry')}/play/master.m3u8?channel=news&region=emea&isp=na-telco&sid=x`,
     );
     expect(badViewer.status).toBe(400);
     expect(((await badViewer.json()) as { error: string }).error).toMatch(/isp: unknown ISP for region emea/);
+  });
+
+  it('has exactly the links faults are checked against (targets.ts), by name and labels', () => {
+    const real = [...stack.links.values()].map(({ name, labels }) => ({ name, labels }));
+    const sort = (xs: { name: string }[]) => [...xs].sort((a, b) => a.name.localeCompare(b.name));
+    expect(sort(real)).toEqual(sort(topologyLinks(stack.topology)));
   });
 
   it('shows all state, and Prometheus metrics for every dashboard', async () => {

@@ -40,6 +40,7 @@ import type { LinkInfo, StackParts } from './parts.ts';
 import { EntryPoint } from './playback/entry.ts';
 import { playerPagePlugin } from './playback/player-page.ts';
 import { SteeringService } from './steering/server.ts';
+import { faultTargets, shieldName } from './targets.ts';
 import { defaultPriority, resolveTopology, type Topology, type TopologyInput } from './topology.ts';
 
 export interface StackOptions {
@@ -142,7 +143,7 @@ export class Stack implements StackParts {
     const clock = options.clock ?? new RealClock();
     const host = options.host ?? '127.0.0.1';
     const topology = resolveTopology(options.topology);
-    const faults = new FaultRegistry(clock, options.seed ?? 'stack');
+    const faults = new FaultRegistry(clock, options.seed ?? 'stack', faultTargets(topology));
     const prepared = prepareLiveChannels(loadAllMedia());
     const steering = new SteeringService(
       clock,
@@ -332,7 +333,7 @@ export class Stack implements StackParts {
       for (const [region, r] of Object.entries(this.topology.regions)) {
         const shield = await startPop({
           cdn,
-          name: `shield-${region}`,
+          name: shieldName(region),
           region,
           tier: 'shield',
           clock: this.clock,

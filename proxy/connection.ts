@@ -11,6 +11,9 @@ import { createRng } from '../core/rng.ts';
 import type { ToxicDefinition } from './toxics/index.ts';
 import { type Attributes, passThrough, type Stage, type StageContext } from './toxics/toxic.ts';
 
+/** The longest delay Node's timers take (2^31-1 ms); longer ones fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export type Direction = 'upstream' | 'downstream';
 
 /** A toxic as configured on a proxy (the API's view); links build one stage per connection from it. */
@@ -255,10 +258,16 @@ export class Connection {
   }
 
   setTimer(fn: () => void, ms: number): NodeJS.Timeout {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      if (!this.finished) fn();
-    }, ms);
+    // Toxiproxy takes any int64 (a latency of 2^32 ms is legal); Node fires a timer above 2^31-1 ms
+    // after 1 ms with a warning, so a queue re-arming it would spin. Past ~24.8 days, wait that long
+    // (the latency queue then re-arms for the rest; a timeout or reset comes early, after 24.8 days).
+    const t = setTimeout(
+      () => {
+        this.timers.delete(t);
+        if (!this.finished) fn();
+      },
+      Math.min(ms, MAX_TIMER_MS),
+    );
     this.timers.add(t);
     return t;
   }

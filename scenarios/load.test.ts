@@ -77,6 +77,32 @@ describe('scenario loading', () => {
   });
 });
 
+describe('fault steps against the stack (issue 16: typos made a drill vacuous)', () => {
+  it('refuses unknown targets, toxic attributes, absurd delays, bad ramps and changes, at their lines', async () => {
+    expect(await errorsOf('bad-targets.yaml')).toEqual([
+      "bad-targets.yaml:9:32: timeline[0].target.pop: unknown pop 'xyz' (POPs: fra, ams, par, iad, sjc, shield-emea, shield-na)",
+      "bad-targets.yaml:13:20: timeline[1].target.cdn: unknown cdn 'cdn-zzz' (CDNs: cdn-a, cdn-b)",
+      "bad-targets.yaml:17:15: timeline[2].params.latncy: unknown key 'latncy' (latency attributes: latency, jitter)",
+      'bad-targets.yaml:21:24: timeline[3].params.latency: at most 600000 ms (10 minutes)',
+      "bad-targets.yaml:26:20: timeline[4].ramp.param: http-delay has no numeric parameter 'delay' to ramp (numeric: delayMs, share)",
+      "bad-targets.yaml:29:20: timeline[5].ramp.param: cache-control-malformed has no numeric parameter 'value' to ramp (it has none)",
+      'bad-targets.yaml:33:19: timeline[6].ramp.from: share cannot start at 1.5: Too big: expected number to be <=1',
+      'bad-targets.yaml:36:13: timeline[7].target: a deploy step takes no target (its params say what changes)',
+      "bad-targets.yaml:37:26: timeline[7].params.component: unknown component 'toaster' (components: encoder, packager, player-hlsjs, player-shaka)",
+      "bad-targets.yaml:40:21: timeline[8].params.flag: unknown feature flag 'low-latency' (flags: ad-pod)",
+      "bad-targets.yaml:40:50: timeline[8].params.brokenFor[1]: unknown device class 'fridge' (device classes: desktop, mobile, tv)",
+      'bad-targets.yaml:43:13: timeline[9].target: matches nothing manifest-freeze acts on: it acts on origin, backup-origin (manifest) requests',
+    ]);
+  });
+
+  it('checks targets against the scenario’s own topology', async () => {
+    const errs = await errorsOf('own-topology.yaml');
+    expect(errs).toEqual([
+      "own-topology.yaml:13:51: timeline[1].target.pop: unknown pop 'fra' (POPs: lhr, shield-emea)",
+    ]);
+  });
+});
+
 describe('scenario cross-checks', () => {
   it('catches removes of unknown steps and steps after the end', async () => {
     expect(await errorsOf('dangling-remove.yaml')).toEqual([

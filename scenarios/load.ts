@@ -13,27 +13,33 @@ import {
   positionOf,
   readYaml,
 } from '../core/yaml-file.ts';
-import { TCP_FAULT_TYPES, type TcpFaultInput, TcpFaultSchema } from '../faults/tcp.ts';
-import { type HttpFaultInput, HttpFaultSchema } from '../faults/types.ts';
+import type { FaultIssue, FaultLocation, FaultTargets } from '../faults/fault.ts';
+import {
+  type CompiledFault,
+  compileStep,
+  faultModule,
+  HttpFaultSchema,
+  locate,
+  rampParam,
+  stepPath,
+  TcpFaultSchema,
+} from '../faults/index.ts';
+import { httpFaultIssues } from '../faults/registry.ts';
+import { linkMatches } from '../faults/tcp/define.ts';
+import { linkMatchIssues } from '../faults/tcp.ts';
+import { faultTargets } from '../origin-stub/targets.ts';
 import { resolveTopology } from '../origin-stub/topology.ts';
 import { loadLadders } from '../simulator/media.ts';
 import { PopulationError, resolvePopulation } from '../simulator/population.ts';
 import {
   FaultStepSchema,
   type FaultStepSpec,
-  HTTP_FAULT_TYPES,
   RemoveStepSchema,
   type Scenario,
   ScenarioSchema,
 } from './schema.ts';
 
-export { SCENARIO_DIR };
-
-export type CompiledFault =
-  | { layer: 'http'; input: HttpFaultInput }
-  | { layer: 'tcp'; input: TcpFaultInput }
-  | { layer: 'deploy'; component: string; version: string }
-  | { layer: 'flag'; flag: string; enabled: boolean; brokenFor?: string[] };
+export { type CompiledFault, compileStep, SCENARIO_DIR };
 
 export interface LoadedScenario {
   /** File name without .yaml: how the CLI names it. */
@@ -44,61 +50,114 @@ export interface LoadedScenario {
   faults: (CompiledFault | undefined)[];
 }
 
-/** Turns a scenario fault step into what the stack (real or virtual) takes. */
-export function compileStep(step: FaultStepSpec): CompiledFault {
-  const { fault, target, params } = step;
-  if ((HTTP_FAULT_TYPES as readonly string[]).includes(fault)) {
-    return { layer: 'http', input: { type: fault, match: target, ...params } as HttpFaultInput };
-  }
-  if ((TCP_FAULT_TYPES as readonly string[]).includes(fault)) {
-    const { stream, toxicity, ...attributes } = params;
-    const input: Record<string, unknown> = { type: fault, match: target, attributes };
-    if (stream !== undefined) input.stream = stream;
-    if (toxicity !== undefined) input.toxicity = toxicity;
-    return { layer: 'tcp', input: input as TcpFaultInput };
-  }
-  if (fault === 'deploy') {
-    return {
-      layer: 'deploy',
-      component: String(params.component ?? ''),
-      version: String(params.version ?? ''),
-    };
-  }
-  const brokenFor = params.brokenFor;
-  return {
-    layer: 'flag',
-    flag: String(params.flag ?? ''),
-    enabled: params.enabled !== false,
-    ...(Array.isArray(brokenFor) ? { brokenFor } : {}),
-  };
+/** What the scenario's faults can name: its topology (defaults filled in) and the stub's media. */
+export function scenarioTargets(scenario: Pick<Scenario, 'topology'>): FaultTargets {
+  return faultTargets(resolveTopology(scenario.topology ?? {}));
 }
 
-/** A fault input's path (match, attributes, status...) as it is written in a step (target, params). */
-function stepPath(path: readonly PropertyKey[]): PropertyKey[] {
-  const [head, ...rest] = path;
-  if (head === 'match') return ['target', ...rest];
-  if (head === 'attributes') return ['params', ...rest];
-  if (head === 'type') return ['fault'];
-  return ['params', ...path];
+/** Where each step's fault lives (undefined for remove steps): the ground truth escalation is judged by. */
+export function stepLocations(loaded: LoadedScenario): (FaultLocation[] | undefined)[] {
+  const targets = scenarioTargets(loaded.scenario);
+  return loaded.faults.map((c) => (c ? locate(c, targets) : undefined));
 }
 
-function checkCompiled(p: ParsedYaml, c: CompiledFault, index: number): InputIssue[] {
+/** Problems with one compiled step: its fault's schema, then the stack (targets) and its ramp. */
+function checkCompiled(
+  p: ParsedYaml,
+  step: FaultStepSpec,
+  c: CompiledFault,
+  index: number,
+  targets: FaultTargets,
+): InputIssue[] {
   const at = ['timeline', index];
+  const toStep = (path: readonly PropertyKey[]) => stepPath(path, c.layer);
+  const own = (issues: FaultIssue[], map = toStep): InputIssue[] =>
+    issues.map((i) => {
+      const path = [...at, ...map(i.path)];
+      return { file: p.file, ...positionOf(p, path), path: dottedPath(path), message: i.message };
+    });
+  const ramp = rampIssues(p, step, c, index);
   if (c.layer === 'http') {
     const r = HttpFaultSchema.safeParse(c.input);
-    return r.success ? [] : issuesFromZod(p, r.error, at, stepPath);
+    if (!r.success) return [...issuesFromZod(p, r.error, at, toStep), ...ramp];
+    return [...own(httpFaultIssues({ ...r.data, id: '', addedAtMs: 0 }, targets)), ...ramp];
   }
   if (c.layer === 'tcp') {
     const r = TcpFaultSchema.safeParse(c.input);
-    return r.success ? [] : issuesFromZod(p, r.error, at, stepPath);
+    if (!r.success) return [...issuesFromZod(p, r.error, at, toStep), ...ramp];
+    const unknown = own(linkMatchIssues(r.data.match, targets.links));
+    const none =
+      unknown.length === 0 && !targets.links.some((l) => linkMatches(l, r.data.match))
+        ? own([{ path: ['match'], message: 'selects no link (each label exists, but no link has them all)' }])
+        : [];
+    return [...unknown, ...none, ...ramp];
   }
-  const issue = (path: string, message: string): InputIssue[] => [
-    { file: p.file, line: 0, column: 0, path: `timeline[${index}].${path}`, message },
+  const m = faultModule(step.fault);
+  if (m?.layer !== 'change') return ramp;
+  const target =
+    Object.keys(step.target).length > 0
+      ? own(
+          [
+            {
+              path: ['target'],
+              message: `a ${step.fault} step takes no target (its params say what changes)`,
+            },
+          ],
+          (x) => [...x],
+        )
+      : [];
+  const r = m.schema.safeParse(step.params);
+  if (!r.success) return [...target, ...issuesFromZod(p, r.error, at, toStep), ...ramp];
+  return [...target, ...own(m.check(step.params, targets)), ...ramp];
+}
+
+/**
+ * A ramp moves a numeric parameter the fault has, from a value the fault accepts (a share of 1.5
+ * would be refused mid-run, after the drill had started).
+ */
+function rampIssues(p: ParsedYaml, step: FaultStepSpec, c: CompiledFault, index: number): InputIssue[] {
+  const ramp = step.ramp;
+  if (!ramp) return [];
+  const param = rampParam(step.fault, ramp.param);
+  if (!param) {
+    const numeric = Object.keys(faultModule(step.fault)?.rampable ?? {});
+    const path = ['timeline', index, 'ramp', 'param'];
+    return [
+      {
+        file: p.file,
+        ...positionOf(p, path),
+        path: dottedPath(path),
+        message: `${step.fault} has no numeric parameter '${ramp.param}' to ramp (${numeric.length > 0 ? `numeric: ${numeric.join(', ')}` : 'it has none'})`,
+      },
+    ];
+  }
+  const { int } = param;
+  const from = int ? Math.round(ramp.from) : ramp.from;
+  let r: { success: boolean; error?: import('zod').ZodError };
+  if (c.layer === 'http') r = HttpFaultSchema.safeParse({ ...c.input, [ramp.param]: from });
+  else if (c.layer === 'tcp' && ramp.param === 'toxicity')
+    r = TcpFaultSchema.safeParse({ ...c.input, toxicity: from });
+  else if (c.layer === 'tcp')
+    r = TcpFaultSchema.safeParse({ ...c.input, attributes: { ...c.input.attributes, [ramp.param]: from } });
+  else return [];
+  if (r.success) return [];
+  const path = ['timeline', index, 'ramp', 'from'];
+  const why = r.error!.issues.map((i) => i.message).join('; ');
+  return [
+    {
+      file: p.file,
+      ...positionOf(p, path),
+      path: dottedPath(path),
+      message: `${ramp.param} cannot start at ${ramp.from}: ${why}`,
+    },
   ];
-  if (c.layer === 'deploy' && (!c.component || !c.version))
-    return issue('params', 'a deploy needs params.component and params.version');
-  if (c.layer === 'flag' && !c.flag) return issue('params', 'a flag change needs params.flag');
-  return [];
+}
+
+function dottedPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`))
+    .join('')
+    .replace(/^\./, '');
 }
 
 export async function loadScenario(file: string): Promise<LoadedScenario> {
@@ -106,18 +165,18 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
   const r = ScenarioSchema.safeParse(parsed.data);
   if (!r.success) throw new InputFileError(explainSteps(parsed, issuesFromZod(parsed, r.error)));
   const scenario = r.data;
-  const faults = scenario.timeline.map((s) => ('fault' in s ? compileStep(s) : undefined));
-  const issues = faults.flatMap((c, i) => (c ? checkCompiled(parsed, c, i) : []));
-  // Positions for issues raised after zod (deploy/flag params): point at the step.
-  for (const i of issues) {
-    if (i.line === 0) {
-      const idx = Number(/timeline\[(\d+)\]/.exec(i.path)?.[1] ?? 0);
-      const node = parsed.doc.getIn(['timeline', idx], true) as { range?: [number] } | undefined;
-      const pos = parsed.lines.linePos(node?.range?.[0] ?? 0);
-      i.line = pos.line;
-      i.column = pos.col;
-    }
+  let targets: FaultTargets;
+  try {
+    targets = scenarioTargets(scenario);
+  } catch (err) {
+    throw new InputFileError([
+      { file, ...positionOf(parsed, ['topology']), path: 'topology', message: (err as Error).message },
+    ]);
   }
+  const faults = scenario.timeline.map((s) => ('fault' in s ? compileStep(s) : undefined));
+  const issues = faults.flatMap((c, i) =>
+    c ? checkCompiled(parsed, scenario.timeline[i] as FaultStepSpec, c, i, targets) : [],
+  );
   issues.push(...checkPopulation(parsed, scenario));
   if (issues.length > 0) throw new InputFileError(issues);
   return { name: basename(file).replace(/\.ya?ml$/, ''), file, scenario, faults };

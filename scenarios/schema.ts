@@ -4,34 +4,13 @@
  */
 import { z } from 'zod';
 import { DAY_MS, DurationMs, durationWithin } from '../core/duration.ts';
-import { TCP_FAULT_TYPES } from '../faults/tcp.ts';
+import { FAULT_TYPES } from '../faults/index.ts';
 import { TeamSchema } from '../incident/team-schema.ts';
 import { METRIC_IDS, WhereSchema } from '../metrics/catalogue.ts';
 import { TopologySchema } from '../origin-stub/topology.ts';
 import { PopulationSpecSchema } from '../simulator/population.ts';
 
-export const HTTP_FAULT_TYPES = [
-  'http-status',
-  'http-delay',
-  'http-hang',
-  'manifest-freeze',
-  'manifest-malformed',
-  'segment-gap',
-  'av-drift',
-  'cache-force-miss',
-  'cache-control-malformed',
-] as const;
-export const CHANGE_TYPES = ['deploy', 'flag'] as const;
-export const FAULT_TYPES = [...HTTP_FAULT_TYPES, ...TCP_FAULT_TYPES, ...CHANGE_TYPES] as const;
-export type FaultType = (typeof FAULT_TYPES)[number];
-
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, _ . - (max 64)');
-const share = z.number().min(0).max(1);
-const mix = z
-  .record(z.string().min(1), z.number().min(0))
-  .refine((m) => Object.values(m).some((v) => v > 0), {
-    message: 'at least one share must be above 0',
-  });
 const labels = z.record(z.string().min(1), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]));
 
 /**
@@ -60,12 +39,16 @@ function isTimeZone(tz: string): boolean {
 export const FaultStepSchema = z.strictObject({
   at: DurationMs.describe('time from the scenario start'),
   id: name.optional().describe('name to refer to this fault (remove steps, reports)'),
-  fault: z.enum(FAULT_TYPES),
+  fault: z
+    .enum(FAULT_TYPES)
+    .describe('the fault type (faults/index.ts; `streamdrill stack fault add --help` lists them)'),
   target: labels.default({}).describe('labels the fault matches (HTTP) or link labels it selects (TCP)'),
   params: z
     .record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.array(z.string())]))
     .default({}),
-  ramp: Ramp.optional().describe('start a numeric parameter at `from` and move it linearly to its value'),
+  ramp: Ramp.optional().describe(
+    'start a numeric parameter at `from` and move it linearly to its value (default: the parameter’s default)',
+  ),
   duration: DurationMs.optional().describe(
     'remove the fault after this long (default: until removed or the end)',
   ),

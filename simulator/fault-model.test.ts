@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createRng, type Rng } from '../core/rng.ts';
-import { matches } from '../faults/registry.ts';
+import type { HttpFault } from '../faults/index.ts';
 import type { TcpFault } from '../faults/tcp.ts';
-import type { Component, HttpFault, ObjectKind, RequestFacts } from '../faults/types.ts';
+import { type Component, matches, type ObjectKind, type RequestFacts } from '../faults/types.ts';
 import { resolveTopology } from '../origin-stub/topology.ts';
 import { withConstants } from './constants.ts';
 import { Dims, KINDS, VARIANTS } from './dims.ts';
@@ -148,11 +148,14 @@ function randomFaults(rng: Rng, d: Dims, n: number): HttpFault[] {
       'cache-force-miss',
       'cache-control-malformed',
       'manifest-freeze',
+      // Ignored by both players (measured): the reference compiles nothing for it.
+      'content-type-wrong',
     ] as const);
     if (type === 'http-status') faults.push({ ...common, type, status: pick(rng, [404, 500, 503]), share });
     else if (type === 'http-delay') faults.push({ ...common, type, delayMs: 1 + rng.int(5000), share });
     else if (type === 'cache-control-malformed') faults.push({ ...common, type, value: 'x' });
     else if (type === 'manifest-freeze') faults.push({ ...common, type });
+    else if (type === 'content-type-wrong') faults.push({ ...common, type, contentType: 'text/html', share });
     else faults.push({ ...common, type, share });
   }
   return faults;

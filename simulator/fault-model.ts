@@ -10,11 +10,17 @@
  * normal ratio or more under `cache-force-miss`, and cannot store what an upstream tier sends with a
  * malformed Cache-Control. Pulls that reach an origin join its queue; a parent slower than the
  * POP's parent timeout is answered 504 (origin-stub/cdn/pop.ts).
+ *
+ * What each fault contributes to a tier or a link is its module's business (faults/http/*.ts
+ * `tier`, faults/tcp/*.ts `link`, in the terms of faults/fault.ts `ModelTier` and `ModelLink`);
+ * this file owns the row layout and how the contributions combine.
  */
 
-import { matches } from '../faults/registry.ts';
+import type { ModelLink, ModelTier } from '../faults/fault.ts';
+import { type HttpFault, httpFaultModule, tcpFaultModule } from '../faults/index.ts';
 import type { TcpFault } from '../faults/tcp.ts';
-import type { Component, HttpFault, RequestFacts } from '../faults/types.ts';
+import { type Component, FACT_KEYS, matches, type RequestFacts } from '../faults/types.ts';
+import { shieldName } from '../origin-stub/targets.ts';
 import type { ModelConstants } from './constants.ts';
 import { type Dims, KIND_MANIFEST, KINDS, VARIANTS } from './dims.ts';
 import type { OriginQueue } from './origin-queue.ts';
@@ -170,7 +176,7 @@ export class FaultModel {
         const pop = d.pops[p]!;
         const region = d.regions[d.popRegion[p]!]!;
         const eP = masks.and(masks.and(eC, at('pop', pop)), at('region', region));
-        const sP = masks.and(masks.and(sC, at('pop', `shield-${region}`)), at('region', region));
+        const sP = masks.and(masks.and(sC, at('pop', shieldName(region))), at('region', region));
         for (let i = 0; i < d.isps.length; i++) {
           if (d.ispRegion[i] !== d.popRegion[p]) continue;
           const isp = d.isps[i]!;
@@ -481,21 +487,6 @@ function linkFailure(a: Float64Array, o: number, rnd: () => number, cap: number)
   return -1;
 }
 
-/** Every label a request can carry (`RequestFacts`). */
-const FACT_KEYS = [
-  'component',
-  'cdn',
-  'pop',
-  'region',
-  'isp',
-  'channel',
-  'variant',
-  'kind',
-  'rendition',
-  'drm',
-  'deviceClass',
-] as const satisfies readonly (keyof RequestFacts)[];
-
 /**
  * Which of a list of HTTP faults match a request, one label at a time: a fault matches when every
  * key of its match does (the registry's `matches`, applied to each key on its own), so the set of
@@ -568,93 +559,108 @@ class FactMasks {
   }
 }
 
-/** One tier's effects from the faults that match its requests, combined like FaultRegistry.decide. */
+/**
+ * One tier's effects from the faults that match its requests, combined like FaultRegistry.decide:
+ * each fault's module says what it does (`tier`), in fault order.
+ */
 function compileTier(faults: HttpFault[], manifest: boolean): Float64Array {
-  const t = new Float64Array(TIER);
-  let statusMiss = 1;
-  let hangMiss = 1;
-  let malMiss = 1;
-  let forceMiss = 1;
-  for (const f of faults) {
-    switch (f.type) {
-      case 'http-status':
-        // The first status fault that hits wins; several combine into "any of them hits".
-        if (statusMiss === 1) t[T_STATUS] = f.status;
-        statusMiss *= 1 - f.share;
-        break;
-      case 'http-delay':
-        // Delays add up; the model draws them together with the largest share (exact for one fault).
-        t[T_DELAY] = t[T_DELAY]! + f.delayMs;
-        t[T_DELAY_SHARE] = Math.max(t[T_DELAY_SHARE]!, f.share);
-        break;
-      case 'http-hang':
-        hangMiss *= 1 - f.share;
-        break;
-      case 'manifest-malformed':
-        if (manifest) malMiss *= 1 - f.share;
-        break;
-      case 'cache-force-miss':
-        forceMiss *= 1 - f.share;
-        break;
-      case 'cache-control-malformed':
-        t[T_CC_BAD] = 1;
-        break;
-      default:
-        break; // channel-level faults (freeze, gaps, drift) act through the live timeline
-    }
-  }
-  t[T_STATUS_SHARE] = 1 - statusMiss;
-  t[T_HANG] = 1 - hangMiss;
-  t[T_MALFORMED] = 1 - malMiss;
-  t[T_FORCE_MISS] = 1 - forceMiss;
-  return t;
+  const t = new TierRow();
+  for (const f of faults) httpFaultModule(f.type).tier?.(f, t, manifest);
+  return t.row();
 }
 
-/** The toxics on one link (attributes as Toxiproxy's: ms, KB/s = 1000 B/s, bytes, us). */
-function compileLink(faults: TcpFault[]): Float64Array {
-  const l = new Float64Array(LINK);
-  l[L_BPS] = Number.POSITIVE_INFINITY;
-  for (const f of faults) {
-    const a = f.attributes;
-    const share = f.toxicity;
-    switch (f.type) {
-      case 'down':
-        l[L_DOWN] = 1;
-        break;
-      case 'latency':
-        // Applied per chunk and pipelined: a request waits it about once. Toxicity is drawn per
-        // connection; the model applies the mean.
-        l[L_LAT] = l[L_LAT]! + (a.latency ?? 0) * share;
-        l[L_JITTER] = l[L_JITTER]! + (a.jitter ?? 0) * share;
-        break;
-      case 'bandwidth':
-        if (f.stream === 'downstream' && share > 0) l[L_BPS] = Math.min(l[L_BPS]!, (a.rate ?? 0) * 8000 || 1);
-        break;
-      case 'timeout':
-        l[L_TIMEOUT_MS] = a.timeout ?? 0;
-        l[L_TIMEOUT_SHARE] = Math.max(l[L_TIMEOUT_SHARE]!, share);
-        break;
-      case 'reset_peer':
-        l[L_RESET_MS] = a.timeout ?? 0;
-        l[L_RESET_SHARE] = Math.max(l[L_RESET_SHARE]!, share);
-        break;
-      case 'limit_data':
-        if (f.stream === 'downstream') {
-          l[L_LIMIT] = a.bytes ?? 0;
-          l[L_LIMIT_SHARE] = Math.max(l[L_LIMIT_SHARE]!, share);
-        }
-        break;
-      case 'slicer': {
-        // delay (us) between slices of average_size bytes.
-        const size = Math.max(1, a.average_size ?? 1);
-        l[L_SLICE_MS_PER_BYTE] = l[L_SLICE_MS_PER_BYTE]! + ((a.delay ?? 0) / 1000 / size) * share;
-        break;
-      }
-      default:
-        break; // slow_close: the response is complete before the close is delayed
-    }
+/** A tier row being compiled: the `ModelTier` the modules write to. */
+class TierRow implements ModelTier {
+  private readonly t = new Float64Array(TIER);
+  private statusMiss = 1;
+  private hangMiss = 1;
+  private malMiss = 1;
+  private forceMissAcc = 1;
+
+  status(status: number, share: number): void {
+    // The first status fault that hits wins; several combine into "any of them hits".
+    if (this.statusMiss === 1) this.t[T_STATUS] = status;
+    this.statusMiss *= 1 - share;
   }
-  return l;
+
+  delay(ms: number, share: number): void {
+    // Delays add up; the model draws them together with the largest share (exact for one fault).
+    this.t[T_DELAY] = this.t[T_DELAY]! + ms;
+    this.t[T_DELAY_SHARE] = Math.max(this.t[T_DELAY_SHARE]!, share);
+  }
+
+  hang(share: number): void {
+    this.hangMiss *= 1 - share;
+  }
+
+  malformed(share: number): void {
+    this.malMiss *= 1 - share;
+  }
+
+  forceMiss(share: number): void {
+    this.forceMissAcc *= 1 - share;
+  }
+
+  uncacheable(): void {
+    this.t[T_CC_BAD] = 1;
+  }
+
+  row(): Float64Array {
+    const t = this.t;
+    t[T_STATUS_SHARE] = 1 - this.statusMiss;
+    t[T_HANG] = 1 - this.hangMiss;
+    t[T_MALFORMED] = 1 - this.malMiss;
+    t[T_FORCE_MISS] = 1 - this.forceMissAcc;
+    return t;
+  }
+}
+
+/** The toxics on one link: each fault's module says what it does (`link`), in fault order. */
+function compileLink(faults: TcpFault[]): Float64Array {
+  const l = new LinkRow();
+  for (const f of faults) tcpFaultModule(f.type).link(f, l);
+  return l.l;
+}
+
+/** A link row being compiled: the `ModelLink` the modules write to. */
+class LinkRow implements ModelLink {
+  readonly l = new Float64Array(LINK);
+
+  constructor() {
+    this.l[L_BPS] = Number.POSITIVE_INFINITY;
+  }
+
+  down(): void {
+    this.l[L_DOWN] = 1;
+  }
+
+  latency(ms: number, jitterMs: number): void {
+    this.l[L_LAT] = this.l[L_LAT]! + ms;
+    this.l[L_JITTER] = this.l[L_JITTER]! + jitterMs;
+  }
+
+  capBps(bps: number): void {
+    this.l[L_BPS] = Math.min(this.l[L_BPS]!, bps);
+  }
+
+  timeout(ms: number, share: number): void {
+    this.l[L_TIMEOUT_MS] = ms;
+    this.l[L_TIMEOUT_SHARE] = Math.max(this.l[L_TIMEOUT_SHARE]!, share);
+  }
+
+  reset(ms: number, share: number): void {
+    this.l[L_RESET_MS] = ms;
+    this.l[L_RESET_SHARE] = Math.max(this.l[L_RESET_SHARE]!, share);
+  }
+
+  limit(bytes: number, share: number): void {
+    this.l[L_LIMIT] = bytes;
+    this.l[L_LIMIT_SHARE] = Math.max(this.l[L_LIMIT_SHARE]!, share);
+  }
+
+  slice(msPerByte: number): void {
+    this.l[L_SLICE_MS_PER_BYTE] = this.l[L_SLICE_MS_PER_BYTE]! + msPerByte;
+  }
 }
 
 /** No status, delay, hang or malformed body (cache effects are folded into the miss ratios). */

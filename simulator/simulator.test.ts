@@ -351,7 +351,8 @@ describe('stack changes and heartbeats', () => {
               type: 'http-status',
               status: 503,
               share: 1,
-              match: { pop: 'nowhere' },
+              // The backup origin: no session reaches it while the shields pull from the primary.
+              match: { component: 'backup-origin' },
             }),
         },
         { atMs: min(3), run: (s) => s.removeHttpFault('x') },

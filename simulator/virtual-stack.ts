@@ -11,35 +11,25 @@
  */
 import type { Clock } from '../core/clock.ts';
 import type { LeverResult, StackActuator } from '../faults/actuator.ts';
+import type { HttpFault, HttpFaultInput, TcpFaultInput } from '../faults/index.ts';
 import { FaultRegistry } from '../faults/registry.ts';
-import { planTcpFault, type TcpFault, type TcpFaultInput } from '../faults/tcp.ts';
-import type { HttpFault, HttpFaultInput } from '../faults/types.ts';
+import { planTcpFault, type TcpFault } from '../faults/tcp.ts';
 import { DeployRegistry } from '../origin-stub/control/deploys.ts';
 import { FeatureFlags } from '../origin-stub/control/flags.ts';
 import { Levers } from '../origin-stub/control/levers.ts';
 import type { LinkInfo } from '../origin-stub/stack.ts';
 import { SteeringService } from '../origin-stub/steering/server.ts';
+import { faultTargets, topologyLinks } from '../origin-stub/targets.ts';
 import { defaultPriority, type Topology } from '../origin-stub/topology.ts';
 
-/** The links of the real stack, by the same names and labels (origin-stub/stack.ts createLinks). */
+/** The links of the real stack, by the same names and labels (origin-stub/targets.ts topologyLinks). */
 export function virtualLinks(t: Topology): Map<string, LinkInfo> {
-  const links = new Map<string, LinkInfo>();
-  const add = (name: string, labels: Record<string, string>) =>
-    links.set(name, { name, listen: 'virtual', upstream: 'virtual', from: 'virtual', to: 'virtual', labels });
-  for (const cdn of t.cdns) {
-    for (const [region, r] of Object.entries(t.regions)) {
-      for (const pop of r.pops) {
-        for (const isp of r.isps) {
-          add(`viewer.${cdn}.${pop}.${isp}`, { link: 'viewer-edge', cdn, pop, region, isp });
-        }
-        add(`edge.${cdn}.${pop}`, { link: 'edge-shield', cdn, pop, region });
-      }
-      add(`shield.${cdn}.${region}.origin`, { link: 'shield-origin', cdn, region, origin: 'origin' });
-      add(`shield.${cdn}.${region}.backup`, { link: 'shield-origin', cdn, region, origin: 'backup-origin' });
-    }
-  }
-  for (const name of ['licence', 'steering', 'entry']) add(`viewer.${name}`, { link: `viewer-${name}` });
-  return links;
+  return new Map(
+    topologyLinks(t).map(({ name, labels }) => [
+      name,
+      { name, listen: 'virtual', upstream: 'virtual', from: 'virtual', to: 'virtual', labels },
+    ]),
+  );
 }
 
 /**
@@ -100,7 +90,7 @@ export class VirtualStack implements StackActuator {
     readonly topology: Topology,
     seed = 'virtual',
   ) {
-    this.faults = new FaultRegistry(clock, `virtual|${seed}`);
+    this.faults = new FaultRegistry(clock, `virtual|${seed}`, faultTargets(topology));
     this.links = virtualLinks(topology);
     this.tcp = new VirtualTcpFaults(clock, this.links);
     this.deploys = new DeployRegistry(clock, this.faults);

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { formatDuration } from '../../core/duration.ts';
 import { InputFileError } from '../../core/yaml-file.ts';
+import { faultModule } from '../../faults/index.ts';
 import {
   type LoadedScenario,
   listScenarioFiles,
@@ -23,6 +24,19 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
+/** What each fault type used does, and what the population model does with it (from its module). */
+function faultLegend(types: string[]): string[] {
+  const used = [...new Set(types)];
+  if (used.length === 0) return [];
+  return [
+    '  faults:',
+    ...used.map((t) => {
+      const m = faultModule(t)!;
+      return `    ${t}: ${m.description}; in the population model: ${m.modelled}`;
+    }),
+  ];
+}
+
 export function describeScenario(l: LoadedScenario): string {
   const s = l.scenario;
   const p = s.population;
@@ -40,6 +54,7 @@ export function describeScenario(l: LoadedScenario): string {
         ? `    +${formatDuration(st.at).padEnd(7)} ${st.fault}${st.id ? ` [${st.id}]` : ''} ${JSON.stringify(st.target)} ${JSON.stringify(st.params)}${st.duration !== undefined ? ` for ${formatDuration(st.duration)}` : ''}${st.ramp ? ` ramp ${st.ramp.param} from ${st.ramp.from} over ${formatDuration(st.ramp.over)}` : ''}`
         : `    +${formatDuration(st.at).padEnd(7)} remove ${st.remove}`,
     ),
+    ...faultLegend(s.timeline.flatMap((st) => ('fault' in st ? [st.fault] : []))),
     `  expected: severity ${s.expect.severity ?? '-'}; scope ${JSON.stringify(s.expect.scope ?? {})}; mitigations ${s.expect.mitigations.join(', ') || '-'}`,
     ...s.expect.alerts.mustFire.map(
       (a) =>

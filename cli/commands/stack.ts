@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { isLoopback } from '../../core/http-guard.ts';
 import { unwatch, watch } from '../../core/watchdog.ts';
-import { TCP_FAULT_TYPES } from '../../faults/tcp.ts';
+import { FAULTS, faultModule, paramNames } from '../../faults/index.ts';
 import { Stack } from '../../origin-stub/stack.ts';
-import { HTTP_FAULT_TYPES } from '../../scenarios/schema.ts';
 import { clean } from '../clean.ts';
 import { callControl, controlUrl, STACK_FILE, STATE_DIR } from '../control-client.ts';
 import { InputError, UsageError } from '../errors.ts';
@@ -44,6 +43,25 @@ function parseSet(
     throw new InvalidArgumentError(`expected key=value (e.g. status=503), got ${JSON.stringify(value)}`);
   const raw = value.slice(eq + 1);
   return { ...previous, [value.slice(0, eq)]: raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw };
+}
+
+/** Every fault type `fault add` takes, with its parameters and one line on what it does (from faults/index.ts). */
+export function faultTypesHelp(): string {
+  const section = (layer: 'http' | 'tcp', title: string) => [
+    title,
+    ...FAULTS.filter((m) => m.layer === layer).map((m) => {
+      const params = paramNames(m.type);
+      return `  ${m.type.padEnd(24)} ${m.description}${params.length > 0 ? ` [${params.join(', ')}]` : ''}`;
+    }),
+  ];
+  return [
+    '',
+    ...section('http', 'HTTP faults (--match on request labels):'),
+    '',
+    ...section('tcp', 'TCP faults (--match on link labels):'),
+    '',
+    'Deploys and flags: `streamdrill stack deploy`, `streamdrill stack flag`.',
+  ].join('\n');
 }
 
 const print = (data: unknown): void => {
@@ -133,9 +151,8 @@ export function registerStack(program: Command): void {
     .description('Inject, list and remove faults (HTTP faults and TCP toxics on links)');
   fault
     .command('add <type>')
-    .description(
-      `Add a fault. HTTP: ${HTTP_FAULT_TYPES.join(', ')}. TCP (on links): ${TCP_FAULT_TYPES.join(', ')}`,
-    )
+    .description('Add a fault (the types and their parameters are listed below)')
+    .addHelpText('after', faultTypesHelp)
     .option(
       '--match <k=v,...>',
       'labels to match: component, cdn, pop, region, isp, channel, variant, kind, rendition, drm, deviceClass (HTTP); link, cdn, pop, region, isp, origin, name (TCP); a|b for either',
@@ -144,7 +161,7 @@ export function registerStack(program: Command): void {
     )
     .option(
       '--set <k=v>',
-      'a parameter (repeatable): status, share, delayMs, every, length, msPerMinute, value (HTTP); stream, toxicity and toxic attributes such as latency, jitter, rate, timeout (TCP)',
+      'a parameter (repeatable): the type’s parameters listed below (TCP: its attributes, stream, toxicity)',
       parseSet,
       {},
     )
@@ -161,7 +178,17 @@ export function registerStack(program: Command): void {
         },
       ) => {
         const base = controlUrl(flags.control);
-        if ((TCP_FAULT_TYPES as readonly string[]).includes(type)) {
+        const m = faultModule(type);
+        if (!m || m.layer === 'change') {
+          throw new UsageError(
+            m
+              ? `${type} is not added as a fault: use \`streamdrill stack ${type}\``
+              : `unknown fault type '${type}' (types: ${FAULTS.filter((f) => f.layer !== 'change')
+                  .map((f) => f.type)
+                  .join(', ')})`,
+          );
+        }
+        if (m.layer === 'tcp') {
           const { stream, toxicity, ...attributes } = flags.set;
           const body: Record<string, unknown> = { type, match: flags.match, attributes };
           if (stream !== undefined) body.stream = stream;

@@ -4,12 +4,11 @@
  *
  * Per client request: parse the path (`/d/<deviceClass>` prefix stripped), derive RequestFacts,
  * ask the fault registry once, apply the effects (hang, delay, status, then cache lookup,
- * coalesced parent pull, Cache-Control override, manifest corruption), count everything.
+ * coalesced parent pull, then on the way out the faults' headers and body rewrite), count everything.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock, TimerHandle } from '../../core/clock.ts';
-import { corruptManifest } from '../../faults/malform.ts';
 import type { FaultRegistry } from '../../faults/registry.ts';
 import type { RequestEffects } from '../../faults/types.ts';
 import { DEFAULT_CACHE_BYTES, LruCache, type StoredHeaders, varyNames, varySuffix } from './cache.ts';
@@ -238,28 +237,26 @@ export async function startPop(opts: PopOptions): Promise<Pop> {
   const deliver = (
     req: IncomingMessage,
     res: ServerResponse,
-    r: ParsedRequest,
     effects: RequestEffects,
     from: { status: number; headers: StoredHeaders; body: Buffer },
     extra: StoredHeaders,
   ) => {
-    const headers: StoredHeaders = { ...from.headers, ...extra };
-    if (effects.cacheControl !== undefined) headers['cache-control'] = effects.cacheControl;
+    const headers: StoredHeaders = { ...from.headers, ...extra, ...effects.headers };
     let body = from.body;
-    // Corrupted on the way out only: the cached copy stays good for requests the fault misses.
-    if (effects.malformed && r.kind === 'manifest' && from.status === 200) body = corruptManifest(body);
+    // Rewritten on the way out only: the cached copy stays good for requests the fault misses.
+    if (effects.rewrite && from.status === 200)
+      body = Buffer.from(effects.rewrite(body.toString('utf8')), 'utf8');
     write(req, res, from.status, headers, body);
   };
 
   const servePulled = (
     req: IncomingMessage,
     res: ServerResponse,
-    r: ParsedRequest,
     effects: RequestEffects,
     result: ParentResult,
   ) => {
     if (!result.ok) return answer(req, res, result.status, result.message, { 'x-cache': 'MISS' });
-    deliver(req, res, r, effects, result, { 'x-cache': 'MISS' });
+    deliver(req, res, effects, result, { 'x-cache': 'MISS' });
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse, listenerIsp: string | undefined) => {
@@ -306,7 +303,7 @@ export async function startPop(opts: PopOptions): Promise<Pop> {
         counters.hits++;
         byKind.hits++;
         const age = object.ageAtStoreS + Math.max(0, Math.floor((clock.now() - object.storedAtMs) / 1000));
-        return deliver(req, res, r, effects, object, { 'x-cache': 'HIT', age: String(age) });
+        return deliver(req, res, effects, object, { 'x-cache': 'HIT', age: String(age) });
       }
       const running = inflight.get(key);
       if (running) {
@@ -315,14 +312,14 @@ export async function startPop(opts: PopOptions): Promise<Pop> {
         if (o.shareable && varySuffix(names, o.upstream) === varySuffix(names, upstream)) {
           counters.coalesced++;
           byKind.coalesced++;
-          return servePulled(req, res, r, effects, o.result);
+          return servePulled(req, res, effects, o.result);
         }
       }
     }
     counters.misses++;
     byKind.misses++;
     const o = await pull(key, r, upstream, !effects.forceMiss);
-    return servePulled(req, res, r, effects, o.result);
+    return servePulled(req, res, effects, o.result);
   };
 
   const listeners: (string | undefined)[] = isps.length > 0 ? isps : [undefined];

@@ -5,8 +5,8 @@
  * registry for as long as that version is live.
  */
 import type { Clock } from '../../core/clock.ts';
+import type { HttpFaultInput } from '../../faults/index.ts';
 import type { FaultRegistry } from '../../faults/registry.ts';
-import type { HttpFaultInput } from '../../faults/types.ts';
 
 export const DEPLOY_COMPONENTS = ['encoder', 'packager', 'player-hlsjs', 'player-shaka'] as const;
 export type DeployComponent = (typeof DEPLOY_COMPONENTS)[number];

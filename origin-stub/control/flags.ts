@@ -20,6 +20,9 @@ export interface FlagChange {
   atMs: number;
 }
 
+/** The feature flags the stack has. */
+export const FEATURE_FLAGS = ['ad-pod'] as const;
+
 export class FlagError extends Error {
   readonly statusCode = 400;
 }
@@ -35,7 +38,8 @@ export class FeatureFlags {
   }
 
   set(flag: string, enabled: boolean, options: { brokenFor?: string[] } = {}): FlagChange {
-    if (flag !== 'ad-pod') throw new FlagError(`unknown feature flag '${flag}' (flags: ad-pod)`);
+    if (flag !== 'ad-pod')
+      throw new FlagError(`unknown feature flag '${flag}' (flags: ${FEATURE_FLAGS.join(', ')})`);
     this.adPod.enabled = enabled;
     if (options.brokenFor) this.adPod.brokenFor = [...options.brokenFor];
     const change = { flag, enabled, atMs: this.clock.now() };

@@ -1,9 +1,11 @@
 /**
  * TCP faults on the stack's links, through the fault proxy: a toxic (latency, bandwidth, timeout,
  * reset_peer, slicer, limit_data, slow_close) or `down`, applied to every link whose labels match.
- * One fault may span many links (e.g. latency on every viewer link of one ISP in EMEA).
+ * One fault may span many links (e.g. latency on every viewer link of one ISP in EMEA). How a fault
+ * goes on and comes off a link is its module's (faults/tcp/*.ts `apply`, `undo`).
  */
 import type { Clock } from '../../core/clock.ts';
+import { tcpFaultModule } from '../../faults/index.ts';
 import { type FaultLink, planTcpFault, type TcpFault, TcpFaultError } from '../../faults/tcp.ts';
 import type { FaultProxy } from '../../proxy/client.ts';
 
@@ -30,17 +32,10 @@ export class TcpFaults {
       (id) => this.faults.has(id),
     );
     const applied: string[] = [];
+    const m = tcpFaultModule(fault.type);
     try {
       for (const name of fault.links) {
-        if (fault.type === 'down') await this.proxy.setEnabled(name, false);
-        else
-          await this.proxy.addToxic(name, {
-            type: fault.type,
-            name: fault.id,
-            stream: fault.stream,
-            toxicity: fault.toxicity,
-            attributes: fault.attributes,
-          });
+        await m.apply(fault, name, this.proxy);
         applied.push(name);
       }
     } catch (err) {
@@ -66,9 +61,7 @@ export class TcpFaults {
   }
 
   private async undo(fault: TcpFault): Promise<void> {
-    for (const name of fault.links) {
-      if (fault.type === 'down') await this.proxy.setEnabled(name, true).catch(() => {});
-      else await this.proxy.removeToxic(name, fault.id).catch(() => {});
-    }
+    const m = tcpFaultModule(fault.type);
+    for (const name of fault.links) await m.undo(fault, name, this.proxy).catch(() => {});
   }
 }

@@ -1,11 +1,11 @@
 /**
  * Applies the fault registry to a fastify server (origin, backup origin, steering): each request's
- * facts are derived, the registry decides, and the request is failed, delayed, held or its
- * manifest malformed accordingly. Every decision is counted per server.
+ * facts are derived, the registry decides (each matching fault's module, faults/http/), and the
+ * request is held, delayed or failed, and its response's headers set and text body rewritten,
+ * accordingly. Every decision is counted per server.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../../core/clock.ts';
-import { malformManifest } from '../../faults/malform.ts';
 import type { FaultRegistry } from '../../faults/registry.ts';
 import type { RequestEffects, RequestFacts } from '../../faults/types.ts';
 
@@ -41,8 +41,9 @@ export function installFaultHook(
   app.addHook('onSend', async (req, reply, payload) => {
     const effects = (req as WithEffects)[EFFECTS];
     if (!effects) return payload;
-    if (effects.cacheControl) reply.header('cache-control', effects.cacheControl);
-    if (effects.malformed && typeof payload === 'string') return malformManifest(payload);
+    for (const [name, value] of Object.entries(effects.headers ?? {})) reply.header(name, value);
+    if (effects.rewrite && typeof payload === 'string' && reply.statusCode === 200)
+      return effects.rewrite(payload);
     return payload;
   });
   return stats;

@@ -13,7 +13,6 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../../core/clock.ts';
 import { zodIssuesLine } from '../../core/zod-message.ts';
-import { malformManifest } from '../../faults/malform.ts';
 import type { FaultRegistry } from '../../faults/registry.ts';
 import type { LiveChannel } from '../packager/channels.ts';
 import type { LiveTiming } from '../packager/timeline.ts';
@@ -186,10 +185,11 @@ export class EntryPoint {
           .send({ error: 'injected fault' });
       const out = body(v, this.byName.get(v.channel)!);
       if ('text' in out && typeof out.text === 'string') {
-        const text = effects.malformed ? malformManifest(out.text) : out.text;
+        const text = effects.rewrite ? effects.rewrite(out.text) : out.text;
         return reply
           .header('cache-control', 'no-store')
           .type(out.type as string)
+          .headers(effects.headers ?? {})
           .send(text);
       }
       return reply.header('cache-control', 'no-store').send(out);

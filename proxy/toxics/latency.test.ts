@@ -95,4 +95,21 @@ describe('latency toxic', () => {
     expect(hit).toBeGreaterThan(2);
     expect(hit).toBeLessThan(18);
   });
+
+  it('holds data for a latency beyond what Node timers take (2^32 ms), without spinning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    await px.addToxic('echo', { type: 'latency', name: 'huge', attributes: { latency: 4294967296 } });
+    const c = await EchoClient.connect(px.echoPort);
+    const answered = await Promise.race([
+      c.rtt().then(() => true),
+      new Promise((r) => setTimeout(() => r(false), 300)),
+    ]);
+    process.off('warning', onWarning);
+    expect(answered).toBe(false);
+    expect(warnings).toEqual([]);
+    await px.removeToxic('echo', 'huge');
+    c.close();
+  });
 });

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAULTS } from '../../faults/index.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'streamdrill.mjs');
 const cwd = mkdtempSync(join(tmpdir(), 'sd-stack-cli-'));
@@ -117,6 +118,14 @@ describe('streamdrill stack', () => {
     expect(state.deploys.versions.packager).toBe('3.4.2');
   }, 30_000);
 
+  it('lists every fault type with its parameters and what it does', async () => {
+    const help = await cli(['stack', 'fault', 'add', '--help']);
+    expect(help.code).toBe(0);
+    for (const m of FAULTS.filter((f) => f.layer !== 'change')) {
+      expect(help.stdout).toContain(`${m.type.padEnd(24)} ${m.description}`);
+    }
+  }, 30_000);
+
   it('reports bad input clearly', async () => {
     const bad = await cli(['stack', 'fault', 'add', 'http-status', '--set', 'status=200']);
     expect(bad.code).toBe(1);
@@ -127,6 +136,35 @@ describe('streamdrill stack', () => {
     const usage = await cli(['stack', 'fault', 'add', 'http-status', '--match', 'nonsense']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('expected key=value');
+    const pop = await cli([
+      'stack',
+      'fault',
+      'add',
+      'http-status',
+      '--match',
+      'pop=xyz',
+      '--set',
+      'status=503',
+    ]);
+    expect(pop.code).toBe(1);
+    expect(pop.stderr).toContain(
+      "match.pop: unknown pop 'xyz' (POPs: fra, ams, par, iad, sjc, shield-emea, shield-na)",
+    );
+    const toxic = await cli([
+      'stack',
+      'fault',
+      'add',
+      'latency',
+      '--match',
+      'isp=eu-cable',
+      '--set',
+      'latncy=300',
+    ]);
+    expect(toxic.code).toBe(1);
+    expect(toxic.stderr).toContain("unknown key 'latncy' (latency attributes: latency, jitter)");
+    const type = await cli(['stack', 'fault', 'add', 'meteor-strike']);
+    expect(type.code).toBe(2);
+    expect(type.stderr).toContain("unknown fault type 'meteor-strike' (types: http-status, http-delay");
   }, 30_000);
 
   it('stops on Ctrl-C, removes its state file and closes the control API', async () => {

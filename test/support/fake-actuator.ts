@@ -1,8 +1,7 @@
 /** A StackActuator that records calls (unit tests of the timeline engine and responders). */
 
 import type { LeverResult, StackActuator } from '../../faults/actuator.ts';
-import type { TcpFaultInput } from '../../faults/tcp.ts';
-import type { HttpFaultInput } from '../../faults/types.ts';
+import type { HttpFaultInput, TcpFaultInput } from '../../faults/index.ts';
 
 export class FakeActuator implements StackActuator {
   readonly calls: string[] = [];

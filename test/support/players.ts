@@ -64,6 +64,8 @@ export async function startDrill(options: {
   runId?: string | ((stack: Stack) => string);
   fleet?: Partial<FleetOptions>;
   steeringTtlSeconds?: number;
+  /** Runs on the stack before any viewer starts (e.g. a fault every viewer meets from its first request). */
+  beforeViewers?: (stack: Stack) => void | Promise<void>;
 }): Promise<Drill> {
   const stack = await Stack.start({
     seed: 'players-e2e',
@@ -74,6 +76,7 @@ export async function startDrill(options: {
   const runId = typeof options.runId === 'function' ? options.runId(stack) : (options.runId ?? 'e2e');
   let harness: Harness;
   try {
+    await options.beforeViewers?.(stack);
     harness = await Harness.start({
       stack,
       viewers: options.viewers,
