@@ -65,7 +65,14 @@ describe('timeline engine', () => {
       '40000 -http fra-503',
       '60000 -tcp slow-isp',
     ]);
-    expect(journal.events.map((e) => [e.t, e.type, e.step, e.reason])).toEqual([
+    expect(
+      journal.events.map((e) => [
+        e.t,
+        e.type,
+        'step' in e ? e.step : undefined,
+        e.type === 'fault.removed' ? e.reason : undefined,
+      ]),
+    ).toEqual([
       [10000, 'fault.applied', 'fra-503', undefined],
       [20000, 'fault.applied', 'slow-isp', undefined],
       [40000, 'fault.removed', 'fra-503', 'duration'],
@@ -96,9 +103,9 @@ describe('timeline engine', () => {
     );
     tl.start();
     await drive(clock, tl, 30_000);
-    const shares = journal.events
-      .filter((e) => e.step === 'miss')
-      .map((e) => (e.params as { share: number }).share);
+    const shares = journal.events.flatMap((e) =>
+      (e.type === 'fault.applied' || e.type === 'fault.updated') && e.step === 'miss' ? [e.params.share] : [],
+    );
     expect(shares).toEqual([0, 0.25, 0.5, 0.75, 1]);
     expect(tl.active().sort()).toEqual(['miss', 'step-1']);
     await tl.stop('interrupt');

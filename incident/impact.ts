@@ -3,10 +3,13 @@
  * figures the severity grid is written in (who cannot start, who is rebuffering), globally and per
  * region, CDN, POP, ISP and device class. The classifier and scoring read only these samples.
  */
+import type { JournalEventOf } from '../core/journal-events.ts';
 import type { LabelKey, QoeMetrics } from '../metrics/engine.ts';
 import type { EngineMetricSource } from '../rules/metric-source.ts';
 
-export interface ImpactFigures {
+// A type, not an interface: the journal's schema holds figures as numbers by name, and only an
+// object type (not an interface) is assignable to a record of numbers.
+export type ImpactFigures = {
   /** Current viewers (weighted). */
   viewers: number;
   /** Share of current viewers rebuffering now. */
@@ -24,7 +27,7 @@ export interface ImpactFigures {
   playbackFailureShare: number;
   /** Viewers affected: rebuffering now, or failing to start (weighted counts summed). */
   affectedShare: number;
-}
+};
 
 export type ImpactSlices = Partial<
   Record<'region' | 'cdn' | 'pop' | 'isp' | 'device' | 'channel' | 'drm', Record<string, ImpactFigures>>
@@ -34,6 +37,15 @@ export interface ImpactSample {
   t: number;
   global: ImpactFigures;
   slices: ImpactSlices;
+}
+
+/**
+ * An `impact.sample` journal event as the sample it records. The journal validates the figures
+ * as numbers by name (core/journal-events.ts); these are their names. Journals written before a
+ * figure existed lack it.
+ */
+export function impactSampleOf(e: JournalEventOf<'impact.sample'>): ImpactSample {
+  return { t: e.t, global: e.global as ImpactFigures, slices: e.slices as ImpactSlices };
 }
 
 export const IMPACT_SLICES = ['region', 'cdn', 'pop', 'isp', 'device', 'channel', 'drm'] as const;

@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DurationMs } from '../core/duration.ts';
 import { SCENARIO_DIR } from '../core/paths.ts';
+import { SEVERITIES, type Severity } from '../core/severities.ts';
 import { loadYamlWith } from '../core/yaml-file.ts';
-
-import { SEVERITIES, type Severity } from './severities.ts';
 
 export { SEVERITIES, type Severity };
 

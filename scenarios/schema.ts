@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DurationMs } from '../core/duration.ts';
+import { expectSchema, FaultParamsSchema, LabelMatchSchema } from '../core/scenario-parts.ts';
 import { TCP_FAULT_TYPES } from '../faults/tcp.ts';
 import { TeamSchema } from '../incident/team-schema.ts';
 import { METRIC_IDS, WhereSchema } from '../metrics/catalogue.ts';
@@ -32,7 +33,7 @@ const mix = z
   .refine((m) => Object.values(m).some((v) => v > 0), {
     message: 'at least one share must be above 0',
   });
-const labels = z.record(z.string().min(1), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]));
+const labels = LabelMatchSchema;
 
 /**
  * Who watches: the virtual-time simulator's population (one definition, simulator/population.ts) plus
@@ -53,9 +54,7 @@ export const FaultStepSchema = z.strictObject({
   id: name.optional().describe('name to refer to this fault (remove steps, reports)'),
   fault: z.enum(FAULT_TYPES),
   target: labels.default({}).describe('labels the fault matches (HTTP) or link labels it selects (TCP)'),
-  params: z
-    .record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.array(z.string())]))
-    .default({}),
+  params: FaultParamsSchema.default({}),
   ramp: Ramp.optional().describe('start a numeric parameter at `from` and move it linearly to its value'),
   duration: DurationMs.optional().describe(
     'remove the fault after this long (default: until removed or the end)',
@@ -77,12 +76,6 @@ const Bound = z.strictObject({
   above: z.number().optional(),
   below: z.number().optional(),
   for: DurationMs.default(0),
-});
-
-const AlertExpectation = z.strictObject({
-  alert: z.string().min(1),
-  labels: z.record(z.string(), z.string()).default({}),
-  within: DurationMs.optional().describe('after user impact starts'),
 });
 
 export const ScenarioSchema = z
@@ -107,19 +100,7 @@ export const ScenarioSchema = z
       .array(Bound)
       .default([])
       .describe('stop the drill and roll back if a guard metric crosses its bound'),
-    expect: z
-      .strictObject({
-        severity: z.enum(['SEV1', 'SEV2', 'SEV3', 'SEV4', 'none']).optional(),
-        scope: labels.optional(),
-        mitigations: z.array(z.enum(['steer', 'rollback', 'failover', 'disable-flag', 'none'])).default([]),
-        alerts: z
-          .strictObject({
-            mustFire: z.array(AlertExpectation).default([]),
-            mustNotFire: z.array(AlertExpectation.omit({ within: true })).default([]),
-          })
-          .default({ mustFire: [], mustNotFire: [] }),
-      })
-      .default({ mitigations: [], alerts: { mustFire: [], mustNotFire: [] } }),
+    expect: expectSchema(DurationMs),
     team: TeamSchema.optional().describe('the scripted team: a script of exact actions, or the runbook bot'),
     narration: z
       .array(

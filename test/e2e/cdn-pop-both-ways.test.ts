@@ -12,6 +12,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../core/journal.ts';
+import { eventsOf } from '../../core/journal-events.ts';
 import type { RunResult } from '../../drill/result.ts';
 import { runReal } from '../../drill/run-real.ts';
 import { runVirtual } from '../../drill/run-virtual.ts';
@@ -90,11 +91,8 @@ function checkStory(mode: string, result: RunResult, events: JournalEvent[]): vo
   expect(emeaPage, `${mode}: RebufferPage {region: emea} fired`).toBeDefined();
   expect(emeaPage!.t).toBeGreaterThan(applied);
   expect(emeaPage!.t).toBeLessThanOrEqual(removed);
-  const naPages = transitions.filter(
-    (e) =>
-      e.type === 'alert.firing' &&
-      e.action === 'page' &&
-      (e.labels as Record<string, string>).region === 'na',
+  const naPages = eventsOf(transitions, 'alert.firing').filter(
+    (e) => e.action === 'page' && e.labels.region === 'na',
   );
   expect(
     naPages.map((e) => e.rule),
