@@ -4,7 +4,7 @@
  * happen, not who. Every mitigation ends with a follow-up: the ones filed during the incident are
  * listed, and one is added for each mitigation that had none.
  */
-import { GROUND_TRUTH_TYPES } from '../../incident/projection.ts';
+import { GROUND_TRUTH_TYPES, leverCallText } from '../../incident/projection.ts';
 import { clock, count, dateTime, dur, labelText, pct, rel } from './format.ts';
 import { summarizeImpact } from './impact.ts';
 import type { FollowUpRow, LeverRow, ReportModel } from './load.ts';
@@ -175,11 +175,11 @@ export function renderPir(m: ReportModel): string {
   for (const { lever, followUp } of pairs) {
     if (followUp)
       items.push(
-        `- [ ] ${followUp.title}${followUp.due ? ` (due ${followUp.due})` : ''} — owner: ${role(followUp.role)}; follow-up for the \`${lever.lever}\` mitigation at ${clock(lever.t, tz)}.`,
+        `- [ ] ${followUp.title}${followUp.due ? ` (due ${followUp.due})` : ''} — owner: ${role(followUp.role)}; follow-up for the \`${lever.lever}\` mitigation at ${clock(lever.t, tz)} (undo: ${leverCallText(lever.undo)}).`,
       );
     else
       items.push(
-        `- [ ] Follow up the \`${lever.lever}\` mitigation at ${clock(lever.t, tz)} (${labelText(lever.args)}): find and fix the root cause, then reverse it${lever.undo ? ` (undo: ${lever.undo})` : ''} — owner: Incident Commander. *Added by the report: no follow-up was filed during the incident.*`,
+        `- [ ] Follow up the \`${lever.lever}\` mitigation at ${clock(lever.t, tz)} (${labelText(lever.args)}): find and fix the root cause, then reverse it (undo: ${leverCallText(lever.undo)}) — owner: Incident Commander. *Added by the report: no follow-up was filed during the incident.*`,
       );
   }
   for (const f of m.followUps.filter((f) => !claimed.has(f)))
