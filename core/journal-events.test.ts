@@ -4,11 +4,11 @@
  * was expected; unknown versions, infinite times and shuffled lines are refused; a torn last line
  * is read around with a warning; every recorded journal in test/fixtures/journals still loads.
  */
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JournalFormatError, readJournal } from './journal.ts';
+import { JournalFormatError, readJournal, writeJournalFile } from './journal.ts';
 import {
   eventsOf,
   JOURNAL_EVENTS,
@@ -230,6 +230,15 @@ describe('the journal event schemas', () => {
     expect(eventsOf(events, 'lever.pulled')[0]!.undo.args.cdn).toBe('cdn-a');
   });
 
+  it('are written by writeJournalFile a slice at a time, byte for byte one JSON line each', async () => {
+    const beats = Array.from({ length: 25_001 }, (_, i) => ({ ...SAMPLES['session.heartbeat'], t: T0 + i }));
+    const all = [run, ...beats];
+    const path = join(dir, 'written.jsonl');
+    await writeJournalFile(path, all);
+    expect(await readFile(path, 'utf8')).toBe(`${jsonl(all)}\n`);
+    expect((await readJournal(path)).events).toEqual(all);
+  });
+
   it('read the players’ stream apart from the drill’s', () => {
     expect(journalStream('session.heartbeat')).toBe('players');
     expect(journalStream('metrics.sample')).toBe('players');
@@ -308,6 +317,13 @@ describe('reading a journal', () => {
       later(sample, 30_000),
     ];
     expect(await refusal('trailing.jsonl', `${jsonl(trailing)}\n`)).toBeNull();
+    // The model's times are floating point: a fraction of a microsecond either way is the same time.
+    const jitter = [
+      run,
+      later(SAMPLES['session.heartbeat'], 2000),
+      later(SAMPLES['session.heartbeat'], 1999.9998),
+    ];
+    expect(await refusal('jitter.jsonl', `${jsonl(jitter)}\n`)).toBeNull();
     const sessionsBack = [
       run,
       later(SAMPLES['session.heartbeat'], 2000),

@@ -7,8 +7,8 @@
  * a journal that was tampered with, shuffled or written by something else is refused with one line
  * naming the file, the line and what was expected — and a line torn by a crash is only a warning.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
 import {
@@ -73,6 +73,24 @@ export class MemoryJournal implements JournalSink {
   }
 }
 
+/**
+ * Writes a whole journal to a file, a slice of lines at a time: a journal with every session event
+ * (millions of lines) is larger than the longest string V8 can build.
+ */
+export async function writeJournalFile(path: string, events: readonly JournalEvent[]): Promise<void> {
+  const LINES_PER_WRITE = 10_000;
+  const file = await open(path, 'w');
+  try {
+    for (let i = 0; i < events.length; i += LINES_PER_WRITE) {
+      let chunk = '';
+      for (const e of events.slice(i, i + LINES_PER_WRITE)) chunk += `${JSON.stringify(e)}\n`;
+      await file.write(chunk);
+    }
+  } finally {
+    await file.close();
+  }
+}
+
 export class JournalFormatError extends Error {}
 
 export interface ReadJournal {
@@ -120,6 +138,13 @@ function checkEvent(raw: unknown): JournalEvent | string {
 }
 
 /**
+ * Times less than a millisecond apart are the same time: the population model computes event
+ * times in floating point, and two of its session events can come out a fraction of a microsecond
+ * apart in either order (169 of the worked example's 2 million). Lines out of order are seconds apart.
+ */
+const SAME_TIME_MS = 1;
+
+/**
  * Reads and validates a journal. Every line must be an event of this journal version with a
  * finite time and a payload that fits its type; times never go back within a stream (see
  * `journalStream`). The first line that does not fit is a {@link JournalFormatError} naming the
@@ -127,50 +152,57 @@ function checkEvent(raw: unknown): JournalEvent | string {
  * newline and not valid JSON, what a crash mid-write leaves — is skipped with a warning.
  */
 export async function readJournal(path: string): Promise<ReadJournal> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new JournalFormatError(
-      `${path}: cannot read the journal (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
   const events: JournalEvent[] = [];
   const warnings: string[] = [];
-  const lines = text.split('\n');
-  // Only the last line can be torn: the one a crashed writer never finished.
-  let last = lines.length - 1;
-  while (last >= 0 && !lines[last]!.trim()) last--;
-  const torn = last >= 0 && !text.endsWith('\n');
   const latest = {
     drill: { t: Number.NEGATIVE_INFINITY, line: 0 },
     players: { t: Number.NEGATIVE_INFINITY, line: 0 },
   };
-  for (let i = 0; i <= last; i++) {
-    const line = lines[i]!.trim();
-    if (!line) continue;
+  let n = 0;
+  /** One line; `ended` says whether its newline was written (only the last line can lack it). */
+  const take = (text: string, ended: boolean): void => {
+    n++;
+    const line = text.trim();
+    if (!line) return;
     let raw: unknown;
     try {
       raw = JSON.parse(line);
     } catch (err) {
-      if (torn && i === last) {
+      if (!ended) {
         warnings.push(
-          `${path}:${i + 1}: the last line is torn (no final newline, not valid JSON: the run was cut short while writing it); read the ${events.length} events before it`,
+          `${path}:${n}: the last line is torn (no final newline, not valid JSON: the run was cut short while writing it); read the ${events.length} events before it`,
         );
-        break;
+        return;
       }
-      throw new JournalFormatError(`${path}:${i + 1}: not valid JSON (${(err as Error).message})`);
+      throw new JournalFormatError(`${path}:${n}: not valid JSON (${(err as Error).message})`);
     }
     const e = checkEvent(raw);
-    if (typeof e === 'string') throw new JournalFormatError(`${path}:${i + 1}: ${e}`);
+    if (typeof e === 'string') throw new JournalFormatError(`${path}:${n}: ${e}`);
     const stream = latest[journalStream(e.type)];
-    if (e.t < stream.t)
+    if (e.t < stream.t - SAME_TIME_MS)
       throw new JournalFormatError(
-        `${path}:${i + 1}: t: ${e.type} at ${e.t} is ${stream.t - e.t} ms before line ${stream.line}: expected times in order (lines shuffled or edited?)`,
+        `${path}:${n}: t: ${e.type} at ${e.t} is ${stream.t - e.t} ms before line ${stream.line}: expected times in order (lines shuffled or edited?)`,
       );
-    stream.t = e.t;
-    stream.line = i + 1;
+    if (e.t >= stream.t) {
+      stream.t = e.t;
+      stream.line = n;
+    }
     events.push(e);
+  };
+  // Streamed a chunk at a time: a journal with every session event is larger than a string can be.
+  let rest = '';
+  try {
+    for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+      const lines = (rest + (chunk as string)).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) take(line, true);
+    }
+  } catch (err) {
+    if (err instanceof JournalFormatError) throw err;
+    throw new JournalFormatError(
+      `${path}: cannot read the journal (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
+  if (rest.trim()) take(rest, false);
   return { events, warnings };
 }
