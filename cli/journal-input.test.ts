@@ -105,6 +105,17 @@ describe('a bad journal', () => {
     );
     expect(r.stdout).not.toContain('PASS');
   });
+  it('history record: refuses it instead of recording it without a word', async () => {
+    const file = journal(
+      'history-payload.jsonl',
+      editLine(fixture, impactLine, (l) => l.replace(/"slices":\{.*\}\}$/, '"slices":[]}')),
+    );
+    const r = await cli(['history', '--db', join(dir, 'history.db'), 'record', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `streamdrill: ${file}:${impactLine}: impact.sample: slices: expected record, received array\n`,
+    );
+  });
 });
 
 describe('a journal with a torn last line', () => {
