@@ -14,8 +14,8 @@ import type { z } from 'zod';
 import {
   JOURNAL_EVENTS,
   JOURNAL_VERSION,
+  isJournalEventType,
   type JournalEvent,
-  type JournalEventType,
   journalStream,
 } from './journal-events.ts';
 
@@ -132,9 +132,9 @@ function checkEvent(raw: unknown): JournalEvent | string {
   if (typeof e.t !== 'number' || !Number.isFinite(e.t))
     return `t: expected a finite time in ms since the epoch, got ${show(e.t)}`;
   if (typeof e.type !== 'string') return `type: expected an event type, got ${show(e.type)}`;
-  if (!Object.hasOwn(JOURNAL_EVENTS, e.type)) return `type: unknown event type ${JSON.stringify(e.type)}`;
-  const parsed = JOURNAL_EVENTS[e.type as JournalEventType].safeParse(e);
-  return parsed.success ? (parsed.data as JournalEvent) : `${e.type}: ${issueText(parsed.error, e)}`;
+  if (!isJournalEventType(e.type)) return `type: unknown event type ${JSON.stringify(e.type)}`;
+  const parsed = JOURNAL_EVENTS[e.type].safeParse(e);
+  return parsed.success ? parsed.data : `${e.type}: ${issueText(parsed.error, e)}`;
 }
 
 /**
