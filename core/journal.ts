@@ -12,9 +12,9 @@ import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
 import {
+  isJournalEventType,
   JOURNAL_EVENTS,
   JOURNAL_VERSION,
-  isJournalEventType,
   type JournalEvent,
   journalStream,
 } from './journal-events.ts';
