@@ -7,7 +7,7 @@ import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { formatDuration } from '../core/duration.ts';
-import { type JournalEvent, JournalWriter } from '../core/journal.ts';
+import { type JournalEvent, JournalWriter, writeJournalFile } from '../core/journal.ts';
 import { InputFileError } from '../core/yaml-file.ts';
 import type { RunResult } from '../drill/result.ts';
 import type { Runbook } from '../incident/runbook.ts';
@@ -94,10 +94,7 @@ export async function writeOutputs(
   runbook: Runbook,
 ): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeFile(
-    join(dir, 'journal.jsonl'),
-    events.map((e) => JSON.stringify(e)).join('\n') + (events.length ? '\n' : ''),
-  );
+  await writeJournalFile(join(dir, 'journal.jsonl'), events);
   await writeFile(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
   try {
     await writeReport(join(dir, 'journal.jsonl'), { outDir: dir, runbook });

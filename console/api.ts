@@ -13,7 +13,7 @@
  *   GET  /api/dashboards/:id       Dashboard
  *   GET  /api/events               text/event-stream of JournalLine (every journal event but
  *                                  per-session player events), `event: journal`
- *   POST /api/act                  body: ActionInput (see incident/actions.ts) → ActResponse
+ *   POST /api/act                  body: ActionInput (see core/actions.ts) → ActResponse
  *                                  errors: 400 { error } naming the field and what was expected
  *   POST /api/timeline/:id/note    body: { role, text } → ScribeEntry (edits a scribe entry's note;
  *                                  journaled as `scribe.note`)
@@ -21,6 +21,8 @@
  *   POST /api/trainer/control      body: TrainerControl → ConsoleSnapshot['clock']
  *   GET  /report                   report.html once the drill has ended (404 before)
  */
+import type { JournalEvent, SessionJournalEvent } from '../core/journal-events.ts';
+import type { IncidentState, StatusPost } from '../incident/projection.ts';
 import type { MetricId } from '../metrics/catalogue.ts';
 
 export const ROLE_NAMES = {
@@ -125,12 +127,8 @@ export interface AlertView {
   summary: string;
 }
 
-export interface StatusPost {
-  t: number;
-  role: string;
-  state: 'investigating' | 'identified' | 'monitoring' | 'resolved';
-  message: string;
-}
+/** A status page post and the incident as the journal tells it (incident/projection.ts). */
+export type { IncidentState, StatusPost };
 
 /** One line of the scribe's timeline: auto-captured from the journal, with an editable note. */
 export interface ScribeEntry {
@@ -142,16 +140,6 @@ export interface ScribeEntry {
   type: string;
   text: string;
   note?: string;
-}
-
-export interface IncidentState {
-  acknowledged: { t: number; role: string } | null;
-  declared: { t: number; role: string; severity: string } | null;
-  scope: { t: number; role: string; scope: Record<string, string | number> } | null;
-  roles: Partial<Record<RoleId, { t: number; alias?: string }>>;
-  mitigations: { t: number; role: string; lever: string; args: Record<string, string>; summary: string }[];
-  rootCause: { t: number; role: string; cause: string } | null;
-  resolved: { t: number; role: string } | null;
 }
 
 export interface NarrationItem {
@@ -217,12 +205,8 @@ export interface Dashboard extends DashboardSummary {
   notes: string[];
 }
 
-export interface JournalLine {
-  v: number;
-  t: number;
-  type: string;
-  [k: string]: unknown;
-}
+/** A journal event as the console streams it: every type but the players' session events. */
+export type JournalLine = Exclude<JournalEvent, SessionJournalEvent>;
 
 export interface ActResponse {
   ok: true;

@@ -125,7 +125,11 @@ describe('the console over a paced virtual replay', () => {
     expect(split(after, 'emea', 'cdn-b')).toBeGreaterThan(split(after, 'emea', 'cdn-a') * 5);
     expect(split(after, 'na', 'cdn-b')).toBeLessThan(split(after, 'na', 'cdn-a'));
     expect(after.latest!.byRegion.emea!.rebuffering_share).toBeLessThan(0.03);
-    expect(after.incident.mitigations[0]).toMatchObject({ role: 'ops', lever: 'steer' });
+    expect(after.incident.mitigations[0]).toMatchObject({
+      role: 'ops',
+      lever: 'steer',
+      undo: { lever: 'steer', args: { region: 'emea', cdn: 'cdn-a' } },
+    });
   });
 
   it('shows alerts, the incident, the status page and the scribe timeline from the journal', () => {
@@ -135,7 +139,7 @@ describe('the console over a paced virtual replay', () => {
     expect(s.status[0]).toMatchObject({ state: 'identified', role: 'comms' });
     const texts = s.timeline.map((e) => `${e.role}: ${e.text}`);
     expect(texts.some((t) => /^system: alert firing: RebufferPage/.test(t))).toBe(true);
-    expect(texts).toContain('ops: mitigation: steer region=emea cdn=cdn-b');
+    expect(texts).toContain('ops: mitigated: pulled the steer lever (region=emea, cdn=cdn-b)');
     expect(texts).toContain('ops: opened the CDN edge health per POP dashboard');
   });
 

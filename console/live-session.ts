@@ -5,13 +5,17 @@
  * the drill's incident desk — the same desk scripted teams and `streamdrill act` use.
  */
 import { readFile } from 'node:fs/promises';
+import { RoleSchema } from '../core/actions.ts';
 import type { Clock, TimerHandle } from '../core/clock.ts';
-import type { JournalEvent, JournalSink } from '../core/journal.ts';
+import type { JournalEvent, JournalPayload, JournalSink } from '../core/journal.ts';
+import { alertState, isAlertEvent, isSessionEvent } from '../core/journal-events.ts';
+import { SEVERITIES } from '../core/severities.ts';
 import type { Pacer } from '../drill/pacer.ts';
 import { ActionError, type IncidentDesk } from '../incident/desk.ts';
+import { impactSampleOf } from '../incident/impact.ts';
+import { GROUND_TRUTH_TYPES, IncidentProjection } from '../incident/projection.ts';
 import type { Runbook } from '../incident/runbook.ts';
 import { scoreJournal } from '../incident/scoring.ts';
-import { SEVERITIES } from '../incident/severities.ts';
 import { metricValue } from '../metrics/catalogue.ts';
 import type { LabelKey } from '../metrics/engine.ts';
 import type { QoeSource } from '../metrics/incremental.ts';
@@ -28,17 +32,14 @@ import {
   type Dashboard,
   type DashboardId,
   type DashboardSummary,
-  type IncidentState,
   type JournalLine,
   type LeverOption,
   type NarrationItem,
   type QoeFigures,
   type QoePoint,
   ROLE_NAMES,
-  type RoleId,
   type ScorecardView,
   type ScribeEntry,
-  type StatusPost,
   type TrainerControl,
   type TrainerView,
 } from './api.ts';
@@ -84,7 +85,7 @@ export interface LiveAttachment {
   startMs?: number;
   desk: IncidentDesk;
   /** Writes into the run's journal (which comes back to this session as its sink). */
-  record: (e: { type: string; [k: string]: unknown }) => void;
+  record: (e: JournalPayload) => void;
   engine: QoeSource;
   dashboards: DashboardSource;
 }
@@ -142,66 +143,17 @@ export function leverOptions(regions: string[], cdns: string[]): LeverOption[] {
   return out;
 }
 
-function actionText(e: JournalEvent): string {
-  const a = e as Record<string, unknown>;
-  const kind = e.type.slice('action.'.length);
-  const s = (k: string) => String(a[k] ?? '');
-  switch (kind) {
-    case 'acknowledge':
-      return `acknowledged${a.alert ? ` ${s('alert')}` : ' the page'}`;
-    case 'confirm':
-      return `confirmed the alert against ${s('source')}`;
-    case 'scope': {
-      const parts = ['region', 'cdn', 'pop', 'isp', 'device']
-        .filter((k) => a[k] !== undefined)
-        .map((k) => `${k} ${s(k)}`);
-      return `scoped the incident: ${parts.join(', ') || 'everyone'}${a.viewersAffected !== undefined ? ` (~${s('viewersAffected')} viewers)` : ''}`;
-    }
-    case 'declare':
-      return `declared ${s('severity')}`;
-    case 'dashboard':
-      return `opened the ${DASHBOARD_NAMES[s('dashboard') as DashboardId] ?? s('dashboard')} dashboard`;
-    case 'status':
-      return `status page (${s('state')}): ${s('message')}`;
-    case 'page':
-      return `paged ${s('who')}`;
-    case 'mitigate':
-      return `mitigation: ${s('lever')} ${Object.entries((a.args ?? {}) as Record<string, string>)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(' ')}`;
-    case 'followup':
-      return `follow-up: ${s('title')}${a.due ? ` (due ${s('due')})` : ''}`;
-    case 'rootcause':
-      return `root cause: ${s('cause')}`;
-    case 'bridge':
-      return 'opened the incident bridge';
-    case 'review':
-      return `scheduled the post-incident review for ${s('scheduledFor')}`;
-    case 'assign':
-      return `assigned ${ROLE_NAMES[s('assignee') as RoleId] ?? s('assignee')}${a.alias ? ` to ${s('alias')}` : ''}`;
-    case 'resolve':
-      return 'resolved the incident';
-    case 'note':
-      return s('text');
-    default:
-      return kind;
-  }
-}
-
 export class LiveSession implements ConsoleSession, JournalSink {
   readonly events: JournalEvent[] = [];
   private readonly listeners = new Set<(e: JournalLine) => void>();
   private readonly alertMap = new Map<string, AlertView>();
-  private readonly incident: IncidentState = {
-    acknowledged: null,
-    declared: null,
-    scope: null,
-    roles: {},
-    mitigations: [],
-    rootCause: null,
-    resolved: null,
-  };
-  private readonly statusPosts: StatusPost[] = [];
+  /** The incident, worded with the console's own role and dashboard names. */
+  private readonly incident = new IncidentProjection({
+    role: (id) => ROLE_NAMES[id],
+    dashboard: (id) => (Object.hasOwn(DASHBOARD_NAMES, id) ? DASHBOARD_NAMES[id as DashboardId] : id),
+    text: (s) => s,
+    showPeople: true,
+  });
   private readonly timeline: ScribeEntry[] = [];
   private readonly narration: NarrationItem[] = [];
   private readonly points: QoePoint[] = [];
@@ -282,118 +234,65 @@ export class LiveSession implements ConsoleSession, JournalSink {
   write(e: JournalEvent): void {
     this.events.push(e);
     this.derive(e);
-    if (e.type.startsWith('session.')) return;
-    for (const l of this.listeners) l(e as JournalLine);
+    if (isSessionEvent(e)) return;
+    for (const l of this.listeners) l(e);
   }
 
-  private entry(e: JournalEvent, role: string, text: string): void {
-    this.timeline.push({ id: this.timeline.length, t: e.t, role, type: e.type, text });
-  }
-
+  /** The war room's view of one event: the incident and its timeline, alerts, narration, ground truth. */
   private derive(e: JournalEvent): void {
-    const a = e as Record<string, unknown>;
-    const role = String(a.role ?? 'system');
-    if (e.type === 'run.started') {
-      this.started = true;
-      this.entry(e, 'system', `drill started: ${String(a.title ?? this.o.loaded.name)}`);
-    } else if (e.type.startsWith('alert.')) {
-      const state = e.type.slice(6) as AlertView['state'];
-      const labels = (a.labels ?? {}) as Record<string, string>;
-      const key = JSON.stringify([a.rule, labels]);
-      this.alertMap.set(key, {
-        rule: String(a.rule),
-        action: String(a.action),
-        labels,
+    const entry = this.incident.apply(e);
+    // Faults are the trainer's ground truth: the team sees their effects, not the faults.
+    if (entry && !GROUND_TRUTH_TYPES.includes(entry.type))
+      this.timeline.push({
+        id: this.timeline.length,
+        t: entry.t,
+        role: entry.role,
+        type: entry.type,
+        text: entry.text,
+      });
+    if (isAlertEvent(e)) {
+      const state = alertState(e);
+      this.alertMap.set(JSON.stringify([e.rule, e.labels]), {
+        rule: e.rule,
+        action: e.action,
+        labels: e.labels,
         state,
-        since: state === 'resolved' ? e.t : Number(a.activeSince ?? e.t),
-        value: (a.value as number | null) ?? null,
-        summary: String(a.summary ?? ''),
+        since: state === 'resolved' ? e.t : e.activeSince,
+        value: e.value,
+        summary: e.summary,
       });
-      if (state !== 'pending') {
-        const l = Object.entries(labels)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(' ');
-        this.entry(
-          e,
-          'system',
-          `alert ${state}: ${String(a.rule)} (${String(a.action)})${l ? ` {${l}}` : ''}`,
-        );
-      }
-    } else if (e.type === 'page.sent') {
-      this.entry(e, 'system', `paged ${((a.to as string[]) ?? []).join(', ')} for ${String(a.rule)}`);
-    } else if (e.type === 'lever.pulled') {
-      this.incident.mitigations.push({
-        t: e.t,
-        role,
-        lever: String(a.lever),
-        args: (a.args ?? {}) as Record<string, string>,
-        summary: String(a.summary ?? ''),
-      });
-    } else if (e.type.startsWith('action.')) {
-      this.onAction(e, role);
-    } else if (e.type === 'narration') {
-      const inject = a.inject === true;
-      this.narration.push({ t: e.t, text: String(a.text), inject });
-      this.entry(e, 'trainer', `${inject ? 'inject' : 'narration'}: ${String(a.text)}`);
-    } else if (e.type === 'scribe.note') {
-      const target = this.timeline[Number(a.entry)];
-      if (target) target.note = String(a.text);
-    } else if (e.type === 'fault.applied' || e.type === 'fault.updated') {
-      const step = String(a.step);
-      const prev = this.faults.get(step);
-      this.faults.set(step, {
-        id: step,
-        fault: String(a.fault ?? prev?.fault ?? ''),
-        target: (a.target ?? prev?.target ?? {}) as Record<string, unknown>,
-        since: prev?.since ?? e.t,
-      });
-    } else if (e.type === 'fault.removed') {
-      this.faults.delete(String(a.step));
-    } else if (e.type === 'impact.sample') {
-      const g = a.global as { affectedShare: number } | undefined;
-      const regions =
-        ((a.slices as Record<string, Record<string, { affectedShare: number }>>) ?? {}).region ?? {};
-      this.lastImpact = {
-        t: e.t,
-        affectedShare: g?.affectedShare ?? 0,
-        byRegion: Object.fromEntries(Object.entries(regions).map(([k, v]) => [k, v.affectedShare])),
-      };
-    } else if (e.type === 'run.halted') {
-      this.entry(e, 'system', `drill halted: ${String(a.reason)}`);
-    } else if (e.type === 'run.ended') {
-      this.entry(e, 'system', `drill ended (${String(a.reason)})`);
-    }
-  }
-
-  private onAction(e: JournalEvent, role: string): void {
-    const a = e as Record<string, unknown>;
-    const kind = e.type.slice('action.'.length);
-    if (kind === 'mitigate.failed') {
-      this.entry(e, role, `mitigation ${String(a.lever)} failed: ${String(a.error)}`);
       return;
     }
-    this.entry(e, role, actionText(e));
-    const at = { t: e.t, role };
-    if (kind === 'acknowledge') this.incident.acknowledged ??= at;
-    if (kind === 'declare') this.incident.declared = { ...at, severity: String(a.severity) };
-    if (kind === 'scope') {
-      const { v: _v, t: _t, type: _type, role: _role, ...scope } = a;
-      this.incident.scope = { ...at, scope: scope as Record<string, string | number> };
+    switch (e.type) {
+      case 'run.started':
+        this.started = true;
+        break;
+      case 'narration':
+        this.narration.push({ t: e.t, text: e.text, inject: e.inject });
+        break;
+      case 'scribe.note': {
+        const target = this.timeline[e.entry];
+        if (target) target.note = e.text;
+        break;
+      }
+      case 'fault.applied':
+        this.faults.set(e.step, { id: e.step, fault: e.fault, target: e.target, since: e.t });
+        break;
+      case 'fault.removed':
+        this.faults.delete(e.step);
+        break;
+      case 'impact.sample': {
+        const sample = impactSampleOf(e);
+        this.lastImpact = {
+          t: e.t,
+          affectedShare: sample.global.affectedShare,
+          byRegion: Object.fromEntries(
+            Object.entries(sample.slices.region ?? {}).map(([k, v]) => [k, v.affectedShare]),
+          ),
+        };
+        break;
+      }
     }
-    if (kind === 'assign')
-      this.incident.roles[String(a.assignee) as RoleId] = {
-        t: e.t,
-        ...(a.alias ? { alias: String(a.alias) } : {}),
-      };
-    if (kind === 'rootcause') this.incident.rootCause = { ...at, cause: String(a.cause) };
-    if (kind === 'resolve') this.incident.resolved = at;
-    if (kind === 'status')
-      this.statusPosts.push({
-        t: e.t,
-        role,
-        state: (a.state ?? 'investigating') as StatusPost['state'],
-        message: String(a.message),
-      });
   }
 
   // --- ConsoleSession ---
@@ -437,8 +336,8 @@ export class LiveSession implements ConsoleSession, JournalSink {
       },
       latest: this.points.at(-1) ?? null,
       alerts: [...this.alertMap.values()].sort((x, y) => y.since - x.since),
-      incident: structuredClone(this.incident),
-      status: [...this.statusPosts].reverse(),
+      incident: structuredClone(this.incident.state),
+      status: [...this.incident.state.status].reverse(),
       timeline: this.timeline.map((x) => ({ ...x })),
       narration: [...this.narration],
       scorecard: this.scorecard,
@@ -479,11 +378,12 @@ export class LiveSession implements ConsoleSession, JournalSink {
   note(entryId: number, role: string, text: string): ScribeEntry {
     const target = this.timeline[entryId];
     if (!target) throw new ConsoleInputError(`no scribe timeline entry ${entryId}`, 404);
-    if (!(role in ROLE_NAMES))
+    const who = RoleSchema.safeParse(role);
+    if (!who.success)
       throw new ConsoleInputError(
         `role: expected one of ${Object.keys(ROLE_NAMES).join(', ')}, got ${JSON.stringify(role)}`,
       );
-    this.requireAttached().record({ type: 'scribe.note', entry: entryId, role, text });
+    this.requireAttached().record({ type: 'scribe.note', entry: entryId, role: who.data, text });
     return { ...target };
   }
 

@@ -4,7 +4,8 @@
  * its actions — all journaled. What differs between modes (clock, stack, players) is passed in.
  */
 import type { Clock, TimerHandle } from '../core/clock.ts';
-import type { JournalEvent, JournalSink } from '../core/journal.ts';
+import type { JournalPayload, JournalSink } from '../core/journal.ts';
+import { JOURNAL_VERSION, type TeamKind } from '../core/journal-events.ts';
 import { displayPath } from '../core/paths.ts';
 import type { StackActuator } from '../faults/actuator.ts';
 import { BotTeam } from '../incident/bot-team.ts';
@@ -23,7 +24,7 @@ import type { RuleFile } from '../rules/schema.ts';
 import type { LoadedScenario } from '../scenarios/load.ts';
 import { type StopReason, Timeline } from './timeline.ts';
 
-export type TeamKind = 'script' | 'bot' | 'none';
+export type { TeamKind };
 
 export interface DrillOptions {
   clock: Clock;
@@ -114,16 +115,17 @@ export class Drill {
 
   private error(message: string): void {
     this.errors.push(message);
-    this.o.journal.write({ v: 1, t: this.o.clock.now(), type: 'run.error', message });
+    this.write({ type: 'run.error', message });
   }
 
   /** Journals an event from outside the drill core (a console's scribe notes, a trainer's injects). */
-  record(e: Omit<JournalEvent, 'v' | 't'>): void {
+  record(e: JournalPayload): void {
     this.write(e);
   }
 
-  private write(e: Omit<JournalEvent, 'v' | 't'> & { t?: number }): void {
-    this.o.journal.write({ v: 1, t: this.o.clock.now(), ...e } as JournalEvent);
+  /** Stamps an event with the journal version and the clock's time, and journals it. */
+  private write(e: JournalPayload): void {
+    this.o.journal.write({ v: JOURNAL_VERSION, t: this.o.clock.now(), ...e });
   }
 
   start(): void {

@@ -140,12 +140,12 @@ export function buildResult(args: {
   const faults: RunResult['faults'] = [];
   for (const e of events) {
     if (e.type === 'fault.applied')
-      faults.push({ step: String(e.step), fault: String(e.fault), appliedAt: e.t, removedAt: null });
+      faults.push({ step: e.step, fault: e.fault, appliedAt: e.t, removedAt: null });
     if (e.type === 'fault.removed') {
       const f = [...faults].reverse().find((x) => x.step === e.step && x.removedAt === null);
       if (f) {
         f.removedAt = e.t;
-        f.reason = String(e.reason);
+        f.reason = e.reason;
       }
     }
   }

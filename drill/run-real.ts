@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { RealClock } from '../core/clock.ts';
 import { type JournalEvent, type JournalSink, MemoryJournal } from '../core/journal.ts';
+import { JOURNAL_VERSION } from '../core/journal-events.ts';
 import { watchChanges } from '../incident/observe.ts';
 import type { Runbook } from '../incident/runbook.ts';
 import { scoreJournal } from '../incident/scoring.ts';
@@ -165,7 +166,12 @@ export async function runReal(o: RealRunOptions): Promise<{ result: RunResult; e
     }
   } catch (err) {
     endedBy = 'error';
-    journal.write({ v: 1, t: clock.now(), type: 'run.error', message: (err as Error).message });
+    journal.write({
+      v: JOURNAL_VERSION,
+      t: clock.now(),
+      type: 'run.error',
+      message: (err as Error).message,
+    });
     throw err;
   } finally {
     clearInterval(statusTimer);

@@ -5,8 +5,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { VirtualClock } from '../core/clock.ts';
-import { sessionJournalEvent } from '../core/events.ts';
 import { type JournalEvent, type JournalSink, MemoryJournal } from '../core/journal.ts';
+import { sessionJournalEvent } from '../core/journal-events.ts';
 import { watchChanges } from '../incident/observe.ts';
 import type { Runbook } from '../incident/runbook.ts';
 import { scoreJournal } from '../incident/scoring.ts';

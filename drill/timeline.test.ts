@@ -67,7 +67,14 @@ describe('timeline engine', () => {
       '40000 -http fra-503',
       '60000 -tcp slow-isp',
     ]);
-    expect(journal.events.map((e) => [e.t, e.type, e.step, e.reason])).toEqual([
+    expect(
+      journal.events.map((e) => [
+        e.t,
+        e.type,
+        'step' in e ? e.step : undefined,
+        e.type === 'fault.removed' ? e.reason : undefined,
+      ]),
+    ).toEqual([
       [10000, 'fault.applied', 'fra-503', undefined],
       [20000, 'fault.applied', 'slow-isp', undefined],
       [40000, 'fault.removed', 'fra-503', 'duration'],
@@ -98,9 +105,9 @@ describe('timeline engine', () => {
     );
     tl.start();
     await drive(clock, tl, 30_000);
-    const shares = journal.events
-      .filter((e) => e.step === 'miss')
-      .map((e) => (e.params as { share: number }).share);
+    const shares = journal.events.flatMap((e) =>
+      (e.type === 'fault.applied' || e.type === 'fault.updated') && e.step === 'miss' ? [e.params.share] : [],
+    );
     expect(shares).toEqual([0, 0.25, 0.5, 0.75, 1]);
     expect(tl.active().sort()).toEqual(['miss', 'step-1']);
     await tl.stop('interrupt');
@@ -150,6 +157,7 @@ describe('timeline engine', () => {
     expect(delays.every((d) => d.share === 0.1)).toBe(true);
     expect([...fake.tcp.values()][0]?.attributes).toEqual({ latency: 300 });
     const lag = journal.events
+      .flatMap((e) => (e.type === 'fault.applied' || e.type === 'fault.updated' ? [e] : []))
       .filter((e) => e.step === 'lag')
       .map((e) => (e.params as { latency: number }).latency);
     expect(lag).toEqual([0, 150, 300]);

@@ -5,6 +5,7 @@
  */
 import type { Clock, TimerHandle } from '../core/clock.ts';
 import type { JournalSink } from '../core/journal.ts';
+import type { StopReason } from '../core/journal-events.ts';
 import type { StackActuator } from '../faults/actuator.ts';
 import { rampParam } from '../faults/index.ts';
 import type { CompiledFault, LoadedScenario } from '../scenarios/load.ts';
@@ -21,7 +22,7 @@ interface Applied {
   rampTimer?: TimerHandle;
 }
 
-export type StopReason = 'end' | 'halt' | 'interrupt' | 'error';
+export type { StopReason };
 
 export class Timeline {
   private readonly timers: TimerHandle[] = [];
@@ -183,7 +184,7 @@ export class Timeline {
     }
   }
 
-  private async remove(stepId: string, reason: string): Promise<void> {
+  private async remove(stepId: string, reason: 'step' | 'duration' | StopReason): Promise<void> {
     const entry = this.applied.get(stepId);
     if (!entry) return;
     this.applied.delete(stepId);

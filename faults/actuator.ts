@@ -4,13 +4,13 @@
  * implement this, so a scenario and a team drive either one the same way.
  */
 
+import type { LeverCall } from '../core/actions.ts';
 import type { HttpFaultInput, TcpFaultInput } from './index.ts';
 
-export interface LeverResult {
-  lever: string;
-  args: Record<string, string>;
+/** A lever pulled (journaled as `lever.pulled`): the call, what it did, and the call that undoes it. */
+export interface LeverResult extends LeverCall {
   summary: string;
-  undo: { lever: string; args: Record<string, string> };
+  undo: LeverCall;
 }
 
 export interface StackActuator {

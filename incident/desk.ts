@@ -3,11 +3,13 @@
  * makes mitigations real (a `mitigate` action pulls the lever on the stack, real or virtual).
  * Everything downstream — scoring, reports, replay — reads what the desk journaled.
  */
+
+import { type Action, ActionSchema } from '../core/actions.ts';
 import type { Clock } from '../core/clock.ts';
 import type { JournalSink } from '../core/journal.ts';
+import { actionJournalEvent, JOURNAL_VERSION } from '../core/journal-events.ts';
 import { zodIssuesLine } from '../core/zod-message.ts';
 import type { StackActuator } from '../faults/actuator.ts';
-import { type Action, ActionSchema } from './actions.ts';
 
 export class ActionError extends Error {
   readonly statusCode = 400;
@@ -35,25 +37,24 @@ export class IncidentDesk {
       throw new ActionError(`invalid action: ${zodIssuesLine(parsed.error, '(action)')}`);
     }
     const action = parsed.data;
-    const t = this.clock.now();
-    const { kind, ...args } = action;
     if (action.kind === 'mitigate') {
+      const { kind: _kind, ...call } = action;
       let result: Awaited<ReturnType<StackActuator['pullLever']>>;
       try {
         result = await this.actuator.pullLever(action.lever, action.args);
       } catch (err) {
         this.journal.write({
-          v: 1,
-          t,
+          v: JOURNAL_VERSION,
+          t: this.clock.now(),
           type: 'action.mitigate.failed',
-          ...args,
+          ...call,
           error: (err as Error).message,
         });
         throw new ActionError(`mitigation ${action.lever} failed: ${(err as Error).message}`);
       }
       this.journal.write({
-        v: 1,
-        t,
+        v: JOURNAL_VERSION,
+        t: this.clock.now(),
         type: 'lever.pulled',
         lever: result.lever,
         args: result.args,
@@ -62,7 +63,9 @@ export class IncidentDesk {
         role: action.role,
       });
     }
-    this.journal.write({ v: 1, t, type: `action.${kind}`, ...args });
+    // Stamped when done: a real lever takes a moment, and the journal's times never go back.
+    const t = this.clock.now();
+    this.journal.write(actionJournalEvent(action, t));
     const recorded = { ...action, t };
     this.log.push(recorded);
     for (const l of this.listeners) l(recorded);

@@ -3,6 +3,7 @@
  * figures the severity grid is written in (who cannot start, who is rebuffering), globally and per
  * region, CDN, POP, ISP and device class. The classifier and scoring read only these samples.
  */
+import type { JournalEventOf } from '../core/journal-events.ts';
 import { IMPACT_METRICS, type ImpactField } from '../metrics/catalogue.ts';
 import type { LabelKey, QoeMetrics } from '../metrics/engine.ts';
 import type { EngineMetricSource } from '../rules/metric-source.ts';
@@ -22,6 +23,15 @@ export interface ImpactSample {
   t: number;
   global: ImpactFigures;
   slices: ImpactSlices;
+}
+
+/**
+ * An `impact.sample` journal event as the sample it records. The journal validates the figures
+ * as numbers by name (core/journal-events.ts); these are their names. Journals written before a
+ * figure existed lack it.
+ */
+export function impactSampleOf(e: JournalEventOf<'impact.sample'>): ImpactSample {
+  return { t: e.t, global: e.global as ImpactFigures, slices: e.slices as ImpactSlices };
 }
 
 export const IMPACT_SLICES = ['region', 'cdn', 'pop', 'isp', 'device', 'channel', 'drm'] as const;

@@ -5,12 +5,11 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ACTION_KINDS, type ActionKind } from '../core/actions.ts';
 import { DAY_MS, durationWithin } from '../core/duration.ts';
 import { SCENARIO_DIR } from '../core/paths.ts';
+import { SEVERITIES, type Severity } from '../core/severities.ts';
 import { loadYamlWith } from '../core/yaml-file.ts';
-
-import { ACTION_KINDS, type ActionKind } from './actions.ts';
-import { SEVERITIES, type Severity } from './severities.ts';
 
 export { SEVERITIES, type Severity };
 

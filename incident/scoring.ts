@@ -3,10 +3,13 @@
  * the runbook's targets? Every item has a target, the measured value, pass/fail and why; the
  * overall score weighs them (weights below, documented in docs/scoring.md).
  */
+
+import type { ActionKind } from '../core/actions.ts';
 import { formatDuration } from '../core/duration.ts';
-import type { JournalEvent } from '../core/journal.ts';
-import type { ImpactSample } from './impact.ts';
+import type { JournalEvent, JournalEventOf } from '../core/journal.ts';
+import { type ImpactSample, impactSampleOf } from './impact.ts';
 import { whoToPage } from './paging.ts';
+import { projectIncident } from './projection.ts';
 import type { Runbook, Severity } from './runbook.ts';
 import { type Classification, classify, compareSeverity } from './severity.ts';
 
@@ -61,15 +64,6 @@ export const WEIGHTS: Record<string, number> = {
   review: 1,
 };
 
-interface RunInfo {
-  scenario: string;
-  startAt: number;
-  timeZone: string;
-  expect: { severity?: string; mitigations: string[]; scope?: Record<string, string | string[]> };
-}
-
-const of = (events: JournalEvent[], type: string) => events.filter((e) => e.type === type);
-const first = (events: JournalEvent[], type: string) => events.find((e) => e.type === type);
 const fmt = (ms: number | null | undefined) => (ms === null || ms === undefined ? '-' : formatDuration(ms));
 
 /** Business days between two instants (Mon-Fri), counting the days after `from` up to `to`. */
@@ -86,25 +80,29 @@ function businessDaysBetween(from: number, to: number): number {
   return n;
 }
 
-export function scoreJournal(events: JournalEvent[], runbook: Runbook): Scorecard {
-  const started = first(events, 'run.started');
-  const info = (started ?? {}) as unknown as RunInfo;
-  const samples = of(events, 'impact.sample').map((e) => e as unknown as ImpactSample & JournalEvent);
-  const firstFault = first(events, 'fault.applied')?.t;
+export function scoreJournal(events: readonly JournalEvent[], runbook: Runbook): Scorecard {
+  let started: JournalEventOf<'run.started'> | undefined;
+  let firstFault: number | undefined;
+  const samples: ImpactSample[] = [];
+  const pageAlerts: JournalEventOf<'alert.firing'>[] = [];
+  for (const e of events) {
+    if (e.type === 'run.started') started ??= e;
+    else if (e.type === 'fault.applied') firstFault ??= e.t;
+    else if (e.type === 'impact.sample') samples.push(impactSampleOf(e));
+    else if (e.type === 'alert.firing' && e.action === 'page') pageAlerts.push(e);
+  }
+  const incidentLog = projectIncident(events);
   const classification = classify(samples, {
     ...(firstFault !== undefined ? { faultsAt: firstFault } : {}),
     dashboardVisible: firstFault !== undefined,
   });
   const truth = classification.severity;
   const incident = truth === 'SEV1' || truth === 'SEV2' || truth === 'SEV3';
-  const pageAlerts = of(events, 'alert.firing').filter((e) => e.action === 'page');
   const firstPage = pageAlerts[0]?.t ?? null;
-  const action = (kind: string) => of(events, `action.${kind}`);
-  const firstAction = (kind: string) => action(kind)[0]?.t ?? null;
-  const declares = action('declare');
-  const declared = (declares.at(-1)?.severity as string | undefined) ?? null;
-  const declaredAt = declares[0]?.t ?? null;
-  const mitigations = action('mitigate');
+  const firstAction = (kind: ActionKind) => incidentLog.first(kind)?.t ?? null;
+  const declared = incidentLog.state.declared?.severity ?? null;
+  const declaredAt = firstAction('declare');
+  const mitigations = incidentLog.of('mitigate');
   const firstMitigation = mitigations[0]?.t ?? null;
   const resolvedAt = firstAction('resolve');
   const anchor = firstPage ?? classification.impactStart ?? firstFault ?? null;
@@ -146,7 +144,7 @@ export function scoreJournal(events: JournalEvent[], runbook: Runbook): Scorecar
   // never reached.
   const falsePages = pageAlerts.filter((a) => {
     if (!incident) return true;
-    const region = (a.labels as Record<string, string> | undefined)?.region;
+    const region = a.labels.region;
     return region !== undefined && scopeRegions.length > 0 && !scopeRegions.includes(region);
   });
   add(
@@ -183,7 +181,7 @@ export function scoreJournal(events: JournalEvent[], runbook: Runbook): Scorecar
         : 'declared an incident for noise'
       : decl === null
         ? 'no severity declared'
-        : `declared ${declares[0]?.severity}`,
+        : `declared ${incidentLog.first('declare')?.severity}`,
   );
   const cmp = compareSeverity(declared ?? undefined, truth);
   add(
@@ -199,8 +197,8 @@ export function scoreJournal(events: JournalEvent[], runbook: Runbook): Scorecar
 
   // Paging policy
   if (incident && firstPage !== null) {
-    const expected = whoToPage(runbook, truth as Severity, firstPage, info.timeZone ?? 'UTC');
-    const paged = new Set<string>(['oncall', ...action('page').map((e) => String(e.who))]);
+    const expected = whoToPage(runbook, truth as Severity, firstPage, started?.timeZone ?? 'UTC');
+    const paged = new Set<string>(['oncall', ...incidentLog.of('page').map((e) => e.who)]);
     const missing = expected.filter((p) => !paged.has(p));
     add(
       'paging',
@@ -228,7 +226,7 @@ export function scoreJournal(events: JournalEvent[], runbook: Runbook): Scorecar
     );
   }
   if (truth === 'SEV1') {
-    const posts = action('status').map((e) => e.t);
+    const posts = incidentLog.state.status.map((p) => p.t);
     const end = resolvedAt ?? events.at(-1)?.t ?? 0;
     let gap = 0;
     let prev = declaredAt ?? anchor ?? 0;
@@ -288,8 +286,8 @@ export function scoreJournal(events: JournalEvent[], runbook: Runbook): Scorecar
   }
 
   // Mitigation choice
-  const levers = of(events, 'lever.pulled').map((e) => String(e.lever));
-  const acceptable = info.expect?.mitigations ?? [];
+  const levers = incidentLog.state.mitigations.map((m) => m.lever);
+  const acceptable: readonly string[] = started?.expect.mitigations ?? [];
   if (incident && acceptable.length > 0 && !acceptable.includes('none')) {
     const firstLever = levers[0];
     add(
@@ -314,8 +312,9 @@ export function scoreJournal(events: JournalEvent[], runbook: Runbook): Scorecar
       'a lever was pulled for a fault none of the four mitigations fixes',
     );
   }
-  const vendors = action('page')
-    .map((e) => String(e.who))
+  const vendors = incidentLog
+    .of('page')
+    .map((e) => e.who)
     .filter((w) => w.startsWith('vendor:'));
   if (vendors.length > 0) {
     const scopeCdns = classification.scope.cdn ?? [];
@@ -385,7 +384,7 @@ export function scoreJournal(events: JournalEvent[], runbook: Runbook): Scorecar
     );
   }
   if (mitigations.length > 0 && runbook.targets.followUpPerMitigation) {
-    const followups = action('followup').length;
+    const followups = incidentLog.of('followup').length;
     add(
       'follow-ups',
       'A follow-up for every mitigation',
@@ -396,8 +395,8 @@ export function scoreJournal(events: JournalEvent[], runbook: Runbook): Scorecar
     );
   }
   if (resolvedAt !== null && incident) {
-    const review = action('review')[0];
-    const when = review ? Date.parse(String(review.scheduledFor)) : Number.NaN;
+    const review = incidentLog.first('review');
+    const when = review ? Date.parse(review.scheduledFor) : Number.NaN;
     const days = Number.isNaN(when) ? null : businessDaysBetween(resolvedAt, when);
     add(
       'review',
@@ -416,7 +415,7 @@ export function scoreJournal(events: JournalEvent[], runbook: Runbook): Scorecar
       ? 100
       : Math.round((100 * counted.filter((i) => i.pass).reduce((n, i) => n + i.weight, 0)) / total);
   return {
-    scenario: info.scenario ?? 'unknown',
+    scenario: started?.scenario ?? 'unknown',
     severity: {
       truth,
       declared,

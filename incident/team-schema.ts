@@ -3,8 +3,8 @@
  * first page, or to the scenario start), or the runbook bot with its reaction times.
  */
 import { z } from 'zod';
+import { ActionSchema, ROLES } from '../core/actions.ts';
 import { DurationMs } from '../core/duration.ts';
-import { ActionSchema, ROLES } from './actions.ts';
 
 export const ScriptTeamSchema = z.strictObject({
   kind: z.literal('script'),

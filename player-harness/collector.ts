@@ -22,8 +22,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
-import { SESSION_EVENT_TYPES, type SessionEvent, sessionJournalEvent } from '../core/events.ts';
+import {
+  SESSION_EVENT_TYPES,
+  type SessionEvent,
+  SessionEventDataSchema,
+  SessionLabelsSchema,
+} from '../core/events.ts';
 import type { JournalEvent, JournalSink } from '../core/journal.ts';
+import { JOURNAL_VERSION, type JournalEventOf, sessionJournalEvent } from '../core/journal-events.ts';
 import { counterFrom, gaugeFrom, type Sample } from '../core/prom.ts';
 import {
   formatMetric,
@@ -78,21 +84,25 @@ export interface CollectorOptions {
   liveEveryMs?: number;
   /**
    * Journal lines are held this long and written in time order, so events that arrive in batches
-   * (a page sends every second) still land in the journal sorted. 0 writes at once. Default 2 s.
+   * (a page sends every second) still land in the journal sorted. 0 writes at once, in arrival
+   * order (tests). Default 2 s.
    */
   journalReorderMs?: number;
 }
 
-const labelsSchema = z.strictObject(
-  Object.fromEntries(LABEL_KEYS.map((k) => [k, z.string().max(128)])) as Record<LabelKey, z.ZodString>,
-);
+// The session labels (core/events.ts), every one bounded: beacons are untrusted input.
+const labelsSchema = z.strictObject({
+  ...(Object.fromEntries(LABEL_KEYS.map((k) => [k, z.string().max(128)])) as Record<LabelKey, z.ZodString>),
+  variant: SessionLabelsSchema.shape.variant,
+});
 const eventSchema = z.object({
   sid: z.string().min(1).max(128),
   type: z.enum(SESSION_EVENT_TYPES),
   t: z.number().finite(),
   labels: labelsSchema,
   weight: z.number().positive().finite(),
-  data: z.record(z.string(), z.unknown()).optional(),
+  // What a journal's session event may carry (core/events.ts): nothing the journal would refuse.
+  data: SessionEventDataSchema.optional(),
 });
 const beaconSchema = z.object({
   sentAt: z.number().finite().optional(),
@@ -167,6 +177,8 @@ export class Collector {
   private readonly cumulative: IncrementalQoe;
   private startupHistogram: Histogram | undefined;
   private held: JournalEvent[] = [];
+  /** The players' stream is journaled up to this time: a later arrival is stamped no earlier. */
+  private journaledThrough = Number.NEGATIVE_INFINITY;
   private closed = false;
 
   private constructor(private readonly options: CollectorOptions) {
@@ -209,7 +221,12 @@ export class Collector {
   ingest(events: readonly SessionEvent[], sentAt?: number): number {
     const now = this.clock.now();
     for (const raw of events) {
-      const t = sentAt === undefined ? raw.t : now - Math.max(0, sentAt - raw.t);
+      // A batch that arrives after its reorder horizon was written (a page stalled for seconds)
+      // is stamped at that horizon, so the journal's players' stream stays in time order.
+      const t = Math.max(
+        this.journaledThrough,
+        sentAt === undefined ? raw.t : now - Math.max(0, sentAt - raw.t),
+      );
       const e: SessionEvent = { ...raw, t };
       this.engine.ingest(e);
       this.cumulative.ingest(e);
@@ -279,14 +296,15 @@ export class Collector {
   }
 
   /** The `metrics.sample` journal event: overall and per slice, compact. */
-  sample(): Record<string, unknown> {
+  sample(): JournalEventOf<'metrics.sample'> {
     const r = this.report();
     return {
-      v: 1,
+      v: JOURNAL_VERSION,
       t: r.at,
       type: 'metrics.sample',
       windowMs: r.windowMs,
-      overall: r.overall,
+      // A copy as a plain object: the journal types a snapshot as values by name.
+      overall: { ...r.overall },
       by: Object.fromEntries(
         Object.entries(r.by).map(([d, slices]) => [
           d,
@@ -309,10 +327,12 @@ export class Collector {
       ? Number.POSITIVE_INFINITY
       : this.clock.now() - (this.options.journalReorderMs ?? 2000);
     const ready = this.held.filter((e) => e.t <= horizon);
+    if (!all) this.journaledThrough = Math.max(this.journaledThrough, horizon);
     if (ready.length === 0) return;
     this.held = this.held.filter((e) => e.t > horizon);
     ready.sort((a, b) => a.t - b.t);
     for (const e of ready) this.journal.write(e);
+    this.journaledThrough = Math.max(this.journaledThrough, ready.at(-1)!.t);
   }
 
   private broadcast(event: string, data: unknown): void {
@@ -325,7 +345,7 @@ export class Collector {
     if (every > 0 && this.journal) {
       this.timers.push(
         this.clock.setInterval(() => {
-          this.journalWrite(this.sample() as JournalEvent);
+          this.journalWrite(this.sample());
           this.engine.prune(this.clock.now());
         }, every),
       );

@@ -47,52 +47,52 @@ const sample = (s: number, emea: number, na: number | null): JournalEvent => ({
   slices: { region: { emea: fig(emea, 550), ...(na === null ? {} : { na: fig(na, 450) }) } },
 });
 
+const alert = (s: number, type: 'alert.pending' | 'alert.firing' | 'alert.resolved'): JournalEvent => ({
+  v: 1,
+  t: at(s),
+  type,
+  rule: 'RebufferPage',
+  action: 'page',
+  labels: { region: 'emea' },
+  value: 0.06,
+  activeSince: at(105),
+  summary: 'More than 5% of current viewers are rebuffering',
+});
+
 /** A small journal: emea climbs past 5% and pages; na disappears for a while. */
 function smallJournal(): JournalEvent[] {
   const emea = [0.01, 0.01, 0.01, 0.02, 0.03, 0.06, 0.07, 0.08, 0.08, 0.08, 0.01, 0.01];
   const na = [0.01, 0.01, 0.01, 0.01, null, null, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01];
-  return [
+  const events: JournalEvent[] = [
     {
       v: 1,
       t: T0,
       type: 'run.started',
       scenario: 'small',
+      title: 'small',
+      mode: 'virtual',
+      seed: 1,
       startAt: '2026-11-21T19:33:00Z',
+      timeZone: 'UTC',
       durationMs: 180_000,
+      rules: 'default.yaml',
+      team: 'none',
+      population: { viewers: 1000, sessions: 100 },
       expect: {
+        mitigations: [],
         alerts: {
           mustFire: [{ alert: 'RebufferPage', labels: { region: 'emea' }, within: 60_000 }],
           mustNotFire: [{ alert: 'RebufferPage', labels: { region: 'na' } }],
         },
       },
     },
-    { v: 1, t: at(30), type: 'fault.applied', step: 'x', fault: 'http-status' },
+    { v: 1, t: at(30), type: 'fault.applied', step: 'x', fault: 'http-status', target: {}, params: {} },
     ...emea.map((e, i) => sample(15 * (i + 1), e, na[i]!)),
-    {
-      v: 1,
-      t: at(105),
-      type: 'alert.pending',
-      rule: 'RebufferPage',
-      action: 'page',
-      labels: { region: 'emea' },
-    },
-    {
-      v: 1,
-      t: at(135),
-      type: 'alert.firing',
-      rule: 'RebufferPage',
-      action: 'page',
-      labels: { region: 'emea' },
-    },
-    {
-      v: 1,
-      t: at(165),
-      type: 'alert.resolved',
-      rule: 'RebufferPage',
-      action: 'page',
-      labels: { region: 'emea' },
-    },
-  ].sort((a, b) => a.t - b.t);
+    alert(105, 'alert.pending'),
+    alert(135, 'alert.firing'),
+    alert(165, 'alert.resolved'),
+  ];
+  return events.sort((a, b) => a.t - b.t);
 }
 
 describe('export of a journal', () => {

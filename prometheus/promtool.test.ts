@@ -8,6 +8,7 @@ import { checkPromRules, findPromtool, PromtoolMissingError, runPromtoolForRun }
 
 const RULES = join(import.meta.dirname, '../scenarios/rules/default.prometheus.yml');
 const JOURNAL = join(import.meta.dirname, '../test/fixtures/journals/worked-example.jsonl');
+const journal = async () => (await readJournal(JOURNAL)).events;
 
 const hasPromtool = (() => {
   try {
@@ -28,7 +29,7 @@ describe('promtool missing', () => {
       /promtool was not found on PATH: .*apt-get install -y prometheus/,
     );
     await expect(
-      runPromtoolForRun({ events: await readJournal(JOURNAL), prometheusRules: RULES, workDir: tmp(), env }),
+      runPromtoolForRun({ events: await journal(), prometheusRules: RULES, workDir: tmp(), env }),
     ).rejects.toThrow(/apt-get install -y prometheus/);
   });
 });
@@ -39,7 +40,7 @@ describe.skipIf(!hasPromtool)('promtool (real)', () => {
   });
 
   it('passes the worked example with the default rules and fails a raised RebufferPage threshold', async () => {
-    const events = await readJournal(JOURNAL);
+    const events = await journal();
     const ok = await runPromtoolForRun({ events, prometheusRules: RULES, workDir: tmp() });
     expect(ok.message).toBe('SUCCESS');
     expect(ok.pass).toBe(true);
@@ -67,7 +68,7 @@ describe.skipIf(!hasPromtool)('promtool (real)', () => {
   it('reports a missing rule file instead of passing vacuously', async () => {
     await expect(
       runPromtoolForRun({
-        events: await readJournal(JOURNAL),
+        events: await journal(),
         prometheusRules: '/nonexistent/rules.yml',
         workDir: tmp(),
       }),

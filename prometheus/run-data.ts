@@ -5,7 +5,7 @@
  */
 import type { JournalEvent } from '../core/journal.ts';
 import type { RunResult } from '../drill/result.ts';
-import type { ImpactSample } from '../incident/impact.ts';
+import { type ImpactSample, impactSampleOf } from '../incident/impact.ts';
 import { classify } from '../incident/severity.ts';
 
 export interface OracleAlert {
@@ -46,45 +46,37 @@ export class RunDataError extends Error {}
 export function runDataFromJournal(events: readonly JournalEvent[]): RunData {
   const started = events.find((e) => e.type === 'run.started');
   if (!started) throw new RunDataError('not a run journal (no run.started event)');
-  const samples = events
-    .filter((e) => e.type === 'impact.sample')
-    .map((e) => ({ t: e.t, global: e.global, slices: e.slices }) as unknown as ImpactSample);
-  if (samples.length === 0) throw new RunDataError('the journal has no impact.sample events');
+  const samples: ImpactSample[] = [];
   const alerts: OracleAlert[] = [];
+  let firstFault: number | null = null;
   for (const e of events) {
-    if (e.type !== 'alert.firing' && e.type !== 'alert.resolved') continue;
-    const rule = String(e.rule);
-    const labels = (e.labels ?? {}) as Record<string, string>;
-    if (e.type === 'alert.firing') {
-      alerts.push({ rule, action: String(e.action), labels, firedAt: e.t, resolvedAt: null });
-    } else {
+    if (e.type === 'impact.sample') samples.push(impactSampleOf(e));
+    else if (e.type === 'fault.applied') firstFault ??= e.t;
+    else if (e.type === 'alert.firing') {
+      alerts.push({ rule: e.rule, action: e.action, labels: e.labels, firedAt: e.t, resolvedAt: null });
+    } else if (e.type === 'alert.resolved') {
       const open = [...alerts]
         .reverse()
-        .find((a) => a.rule === rule && a.resolvedAt === null && sameLabels(a.labels, labels));
+        .find((a) => a.rule === e.rule && a.resolvedAt === null && sameLabels(a.labels, e.labels));
       if (open) open.resolvedAt = e.t;
     }
   }
-  const firstFault = events.find((e) => e.type === 'fault.applied')?.t ?? null;
+  if (samples.length === 0) throw new RunDataError('the journal has no impact.sample events');
   const impactStart =
     classify(samples, {
       ...(firstFault !== null ? { faultsAt: firstFault } : {}),
       dashboardVisible: firstFault !== null,
     }).impactStart ?? null;
-  const expect = started.expect as
-    | { alerts?: { mustFire?: ExpectedAlert[]; mustNotFire?: ExpectedAlert[] } }
-    | undefined;
-  const startMs = Date.parse(String(started.startAt));
+  const startMs = Date.parse(started.startAt);
   return {
-    scenario: String(started.scenario),
+    scenario: started.scenario,
     startMs: Number.isFinite(startMs) ? startMs : started.t,
-    durationMs: Number(started.durationMs ?? samples.at(-1)!.t - started.t),
-    samples: samples as unknown as RunData['samples'],
+    durationMs: started.durationMs,
+    samples,
     alerts,
     firstFault,
     impactStart,
-    expect: expect?.alerts
-      ? { mustFire: expect.alerts.mustFire ?? [], mustNotFire: expect.alerts.mustNotFire ?? [] }
-      : null,
+    expect: { mustFire: started.expect.alerts.mustFire, mustNotFire: started.expect.alerts.mustNotFire },
   };
 }
 

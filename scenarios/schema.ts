@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DAY_MS, DurationMs, durationWithin } from '../core/duration.ts';
+import { expectSchema, FaultParamsSchema, LabelMatchSchema } from '../core/scenario-parts.ts';
 import { FAULT_TYPES } from '../faults/index.ts';
 import { TeamSchema } from '../incident/team-schema.ts';
 import { METRIC_IDS, WhereSchema } from '../metrics/catalogue.ts';
@@ -11,7 +12,7 @@ import { TopologySchema } from '../origin-stub/topology.ts';
 import { PopulationSpecSchema } from '../simulator/population.ts';
 
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, _ . - (max 64)');
-const labels = z.record(z.string().min(1), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]));
+const labels = LabelMatchSchema;
 
 /**
  * Who watches: the virtual-time simulator's population (one definition, simulator/population.ts) plus
@@ -43,9 +44,7 @@ export const FaultStepSchema = z.strictObject({
     .enum(FAULT_TYPES)
     .describe('the fault type (faults/index.ts; `streamdrill stack fault add --help` lists them)'),
   target: labels.default({}).describe('labels the fault matches (HTTP) or link labels it selects (TCP)'),
-  params: z
-    .record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.array(z.string())]))
-    .default({}),
+  params: FaultParamsSchema.default({}),
   ramp: Ramp.optional().describe(
     'start a numeric parameter at `from` and move it linearly to its value (default: the parameter’s default)',
   ),
@@ -69,12 +68,6 @@ const Bound = z.strictObject({
   above: z.number().optional(),
   below: z.number().optional(),
   for: durationWithin(0, DAY_MS).default(0),
-});
-
-const AlertExpectation = z.strictObject({
-  alert: z.string().min(1),
-  labels: z.record(z.string(), z.string()).default({}),
-  within: DurationMs.optional().describe('after user impact starts'),
 });
 
 export const ScenarioSchema = z
@@ -105,19 +98,7 @@ export const ScenarioSchema = z
       .array(Bound)
       .default([])
       .describe('stop the drill and roll back if a guard metric crosses its bound'),
-    expect: z
-      .strictObject({
-        severity: z.enum(['SEV1', 'SEV2', 'SEV3', 'SEV4', 'none']).optional(),
-        scope: labels.optional(),
-        mitigations: z.array(z.enum(['steer', 'rollback', 'failover', 'disable-flag', 'none'])).default([]),
-        alerts: z
-          .strictObject({
-            mustFire: z.array(AlertExpectation).default([]),
-            mustNotFire: z.array(AlertExpectation.omit({ within: true })).default([]),
-          })
-          .default({ mustFire: [], mustNotFire: [] }),
-      })
-      .default({ mitigations: [], alerts: { mustFire: [], mustNotFire: [] } }),
+    expect: expectSchema(DurationMs),
     team: TeamSchema.optional().describe('the scripted team: a script of exact actions, or the runbook bot'),
     narration: z
       .array(

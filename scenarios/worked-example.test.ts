@@ -11,16 +11,16 @@
  * The same scenario with the runbook bot is scored too, and a second run is byte-identical.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { JournalEvent } from '../core/journal.ts';
+import type { JournalEventOf } from '../core/journal.ts';
+import { eventsOf } from '../core/journal-events.ts';
 import { type RunOutcome, runVirtual } from '../drill/run-virtual.ts';
-import type { ImpactFigures } from '../incident/impact.ts';
+import { impactSampleOf } from '../incident/impact.ts';
 import { loadRunbook } from '../incident/runbook.ts';
 import { DEFAULT_RULES, loadRules } from '../rules/load.ts';
 import { loadScenario, resolveScenarioPath } from './load.ts';
 
 let scripted: RunOutcome;
-const region = (e: JournalEvent, r: string) =>
-  (e.slices as { region: Record<string, ImpactFigures> }).region[r]!;
+const region = (e: JournalEventOf<'impact.sample'>, r: string) => impactSampleOf(e).slices.region![r]!;
 
 async function run(team: 'script' | 'bot', journalSessions = false) {
   const loaded = await loadScenario(resolveScenarioPath('worked-example'));
@@ -41,15 +41,15 @@ beforeAll(async () => {
 describe('the worked example in virtual time', () => {
   it('pages as EMEA passes ~5% and climbs about a point a minute, with North America unaffected', () => {
     const { events } = scripted;
-    const page = events.find((e) => e.type === 'alert.firing' && e.rule === 'RebufferPage')!;
+    const page = eventsOf(events, 'alert.firing').find((e) => e.rule === 'RebufferPage')!;
     expect(page).toBeDefined();
     expect(page.labels).toEqual({ region: 'emea' });
-    expect(page.value as number).toBeGreaterThanOrEqual(0.045);
-    expect(page.value as number).toBeLessThanOrEqual(0.07);
+    expect(page.value).toBeGreaterThanOrEqual(0.045);
+    expect(page.value).toBeLessThanOrEqual(0.07);
     // Page at 19:43 in the article; allow a minute either side.
     const pageAt = new Date(page.t).toISOString().slice(11, 16);
     expect(['19:42', '19:43', '19:44']).toContain(pageAt);
-    const samples = events.filter((e) => e.type === 'impact.sample');
+    const samples = eventsOf(events, 'impact.sample');
     const at = (t: number) => samples.find((s) => s.t >= t)!;
     const slope =
       (region(at(page.t + 240_000), 'emea').rebufferingShare - region(at(page.t), 'emea').rebufferingShare) /
@@ -60,7 +60,7 @@ describe('the worked example in virtual time', () => {
       expect(region(s, 'na').rebufferingShare, `NA at ${new Date(s.t).toISOString()}`).toBeLessThanOrEqual(
         0.013,
       );
-      expect((s.global as ImpactFigures).videoStartFailureShare).toBeLessThan(0.01);
+      expect(impactSampleOf(s).global.videoStartFailureShare).toBeLessThan(0.01);
     }
     expect(scripted.result.alerts.some((a) => a.rule === 'RebufferPage' && a.labels.region === 'na')).toBe(
       false,
@@ -70,7 +70,7 @@ describe('the worked example in virtual time', () => {
   it('sits at the 0.7% baseline in both regions before the fault', () => {
     const { events } = scripted;
     const fault = events.find((e) => e.type === 'fault.applied')!;
-    const before = events.filter((e) => e.type === 'impact.sample' && e.t < fault.t);
+    const before = eventsOf(events, 'impact.sample').filter((e) => e.t < fault.t);
     expect(before.length).toBeGreaterThanOrEqual(4);
     for (const r of ['emea', 'na']) {
       const mean = before.reduce((n, s) => n + region(s, r).rebufferRatio, 0) / before.length;
@@ -83,10 +83,10 @@ describe('the worked example in virtual time', () => {
     const { events } = scripted;
     const steer = events.find((e) => e.type === 'lever.pulled')!;
     expect(steer).toMatchObject({ lever: 'steer', args: { region: 'emea', cdn: 'cdn-b' }, role: 'ops' });
-    const page = events.find((e) => e.type === 'alert.firing' && e.rule === 'RebufferPage')!;
+    const page = eventsOf(events, 'alert.firing').find((e) => e.rule === 'RebufferPage')!;
     expect(steer.t - page.t).toBe(6 * 60_000);
-    const after = events.filter(
-      (e) => e.type === 'impact.sample' && e.t >= steer.t + 4 * 60_000 && e.t <= steer.t + 6 * 60_000,
+    const after = eventsOf(events, 'impact.sample').filter(
+      (e) => e.t >= steer.t + 4 * 60_000 && e.t <= steer.t + 6 * 60_000,
     );
     for (const s of after) expect(region(s, 'emea').rebufferingShare).toBeLessThanOrEqual(0.016);
     const resolve = events.find((e) => e.type === 'action.resolve')!;

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { CONSOLE_FILE } from '../../console/host.ts';
-import { ROLES } from '../../incident/actions.ts';
+import { ROLES } from '../../core/actions.ts';
 import { InputError, UsageError } from '../errors.ts';
 
 interface ActFlags {

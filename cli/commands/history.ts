@@ -66,7 +66,8 @@ export function registerHistory(program: Command): void {
       // --db belongs to `history` (commander gives a shared option to the parent).
       const flags = cmd.optsWithGlobals<{ db: string }>();
       const r = await oneLine(async () => {
-        const run = await loadRunFromDisk(path);
+        const { warnings, ...run } = await loadRunFromDisk(path);
+        for (const w of warnings) process.stderr.write(`streamdrill: warning: ${w}\n`);
         return recordRun({ ...run, db: flags.db });
       });
       process.stdout.write(

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { RealClock } from '../../core/clock.ts';
 import { JournalWriter } from '../../core/journal.ts';
+import { JOURNAL_VERSION } from '../../core/journal-events.ts';
 import { formatMetric, metricValue } from '../../metrics/catalogue.ts';
 import type { QoeMetrics } from '../../metrics/engine.ts';
 import { Stack } from '../../origin-stub/stack.ts';
@@ -154,14 +155,14 @@ async function runPlay(flags: PlayFlags): Promise<void> {
       `${JSON.stringify({ control: stack.urls.control, pid: process.pid }, null, 2)}\n`,
     );
     journal.write({
-      v: 1,
+      v: JOURNAL_VERSION,
       t: startedAt,
       type: 'play.start',
       players: flags.players,
       weight,
       cohorts: flags.cohorts ?? null,
       control: stack.urls.control,
-      viewers,
+      viewers: viewers.map((v) => ({ ...v })),
     });
     harness = await Harness.start({
       stack,
@@ -255,7 +256,12 @@ async function runPlay(flags: PlayFlags): Promise<void> {
         say(`  by ${d.padEnd(6)} ${parts.join(' | ')}`);
       }
     }
-    journal.write({ v: 1, t: clock.now(), type: 'play.end', interrupted: interrupt.received ?? null });
+    journal.write({
+      v: JOURNAL_VERSION,
+      t: clock.now(),
+      type: 'play.end',
+      interrupted: interrupt.received ?? null,
+    });
     await journal.close();
     await stack.close();
     rmSync(STACK_FILE, { force: true });

@@ -13,13 +13,15 @@ export function registerScore(program: Command): void {
     .option('--runbook <file>', 'runbook file')
     .option('--json', 'print the scorecard as JSON')
     .action(async (file: string, flags: { runbook?: string; json?: boolean }) => {
-      let events: Awaited<ReturnType<typeof readJournal>>;
+      let read: Awaited<ReturnType<typeof readJournal>>;
       try {
-        events = await readJournal(file);
+        read = await readJournal(file);
       } catch (err) {
         if (err instanceof JournalFormatError) throw new InputError(err.message);
         throw err;
       }
+      const { events, warnings } = read;
+      for (const w of warnings) process.stderr.write(`streamdrill: warning: ${w}\n`);
       if (!events.some((e) => e.type === 'run.started'))
         throw new InputError(`${file}: not a run journal (no run.started event)`);
       const { runbook } = await loadInputs(DEFAULT_RULES, flags.runbook);

@@ -102,13 +102,15 @@ export function registerTestRules(program: Command): void {
         cases.push(await testRulesOnScenario(loaded, rules, flags.rules, runbook));
       }
       for (const file of flags.journal ?? []) {
-        let events: Awaited<ReturnType<typeof readJournal>>;
+        let read: Awaited<ReturnType<typeof readJournal>>;
         try {
-          events = await readJournal(file);
+          read = await readJournal(file);
         } catch (err) {
           if (err instanceof JournalFormatError) throw new InputError(err.message);
           throw err;
         }
+        const { events, warnings } = read;
+        for (const w of warnings) process.stderr.write(`streamdrill: warning: ${w}\n`);
         let target: ReplayScenario;
         try {
           target = scenarioFromJournal(events);

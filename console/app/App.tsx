@@ -3,7 +3,7 @@
  * reads the snapshot; every button posts an action as the role chosen in the header.
  */
 import { useCallback, useMemo, useRef, useState } from 'react';
-import type { Role } from '../../incident/actions.ts';
+import type { Role } from '../../core/actions.ts';
 import type { ConsoleInfo, ConsoleSnapshot, QoePoint } from '../api.ts';
 import { Alerts } from './Alerts.tsx';
 import { api } from './api-client.ts';

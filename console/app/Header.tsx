@@ -1,5 +1,5 @@
 /** The top bar: scenario, drill clock, phase, who I am, and (trainer mode) the trainer's controls. */
-import type { Role } from '../../incident/actions.ts';
+import type { Role } from '../../core/actions.ts';
 import type { ConsoleSnapshot } from '../api.ts';
 import { useConsole } from './context.ts';
 import { clockDate, clockTime, tPlus } from './format.ts';

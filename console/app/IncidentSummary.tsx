@@ -74,7 +74,13 @@ export function IncidentSummary(props: { incident: IncidentState }) {
             <ul className="plain">
               {inc.mitigations.map((m) => (
                 <li key={`${m.t}-${m.lever}`}>
-                  <b>{m.summary || m.lever}</b> {by(m)}
+                  <b>{m.summary || m.lever}</b> {by(m)}{' '}
+                  <span className="muted mono" data-testid="mitigation-undo">
+                    undo: {m.undo.lever}{' '}
+                    {Object.entries(m.undo.args)
+                      .map(([k, v]) => `${k}=${v}`)
+                      .join(' ')}
+                  </span>
                 </li>
               ))}
             </ul>

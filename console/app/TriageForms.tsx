@@ -1,7 +1,7 @@
 /** Runbook steps 1-3 as forms: acknowledge, confirm, scope, declare, page, assign roles, bridge. */
 import { useState } from 'react';
-import type { Role } from '../../incident/actions.ts';
-import type { Severity } from '../../incident/severities.ts';
+import type { Role } from '../../core/actions.ts';
+import type { Severity } from '../../core/severities.ts';
 import type { AlertView } from '../api.ts';
 import { ActForm } from './ActForm.tsx';
 import { alertId } from './Alerts.tsx';

@@ -2,7 +2,7 @@
  * The console's fetch wrapper: every `/api` call carries the page's `?token=` as a Bearer header, and
  * a failed call throws an ApiError with the server's `{ error }` text, so forms can show it inline.
  */
-import type { ActionInput } from '../../incident/actions.ts';
+import type { ActionInput } from '../../core/actions.ts';
 import type {
   ActResponse,
   ConsoleInfo,

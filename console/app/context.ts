@@ -1,6 +1,6 @@
 /** What every panel needs: the drill's fixed info, the selected role, and a way to refresh now. */
 import { createContext, useContext } from 'react';
-import type { Role } from '../../incident/actions.ts';
+import type { Role } from '../../core/actions.ts';
 import type { ConsoleInfo } from '../api.ts';
 
 export interface ConsoleContextValue {

@@ -1,4 +1,4 @@
-import type { Role } from '../../incident/actions.ts';
+import type { Role } from '../../core/actions.ts';
 import { ROLE_NAMES } from '../api.ts';
 
 // Role ids come from api.ts: importing actions.ts for its values would pull zod into the bundle.

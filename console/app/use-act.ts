@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import type { ActionInput } from '../../incident/actions.ts';
+import type { ActionInput } from '../../core/actions.ts';
 import { api } from './api-client.ts';
 import { useConsole } from './context.ts';
 

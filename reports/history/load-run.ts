@@ -12,6 +12,8 @@ import { HistoryError } from './db.ts';
 export interface RunOnDisk {
   result?: RunResult;
   events?: JournalEvent[];
+  /** What reading the journal warned about (a torn last line). */
+  warnings: string[];
   /** When the run finished writing (the newest file's mtime). */
   ranAt: Date;
   /** The real path recorded (re-recording the same files is a no-op). */
@@ -48,12 +50,12 @@ async function readResult(file: string): Promise<RunResult> {
   return r as RunResult;
 }
 
-async function readEvents(file: string): Promise<JournalEvent[]> {
+async function readEvents(file: string): Promise<{ events: JournalEvent[]; warnings: string[] }> {
   try {
-    const events = await readJournal(file);
-    if (!events.some((e) => e.type === 'run.started'))
+    const read = await readJournal(file);
+    if (!read.events.some((e) => e.type === 'run.started'))
       throw new HistoryError(`${file}: not a run journal (no run.started event)`);
-    return events;
+    return read;
   } catch (err) {
     if (err instanceof JournalFormatError) throw new HistoryError(err.message);
     throw err;
@@ -82,12 +84,13 @@ export async function loadRunFromDisk(path: string): Promise<RunOnDisk> {
     if (basename(path) === 'result.json' && (await exists(sibling))) journalFile = sibling;
   }
   const result = resultFile ? await readResult(resultFile) : undefined;
-  const events = journalFile ? await readEvents(journalFile) : undefined;
+  const read = journalFile ? await readEvents(journalFile) : undefined;
   const files = [resultFile, journalFile].filter((f): f is string => f !== undefined);
   const mtimes = await Promise.all(files.map(async (f) => (await stat(f)).mtimeMs));
   return {
     ...(result ? { result } : {}),
-    ...(events ? { events } : {}),
+    ...(read ? { events: read.events } : {}),
+    warnings: read?.warnings ?? [],
     ranAt: new Date(Math.max(...mtimes)),
     source: realpathSync(files[0]!),
   };

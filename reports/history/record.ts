@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { JournalEvent } from '../../core/journal.ts';
+import type { JournalEvent, JournalEventOf } from '../../core/journal.ts';
 import { resolveDisplayPath } from '../../core/paths.ts';
 import type { RunResult } from '../../drill/result.ts';
 import { loadRunbook } from '../../incident/runbook.ts';
@@ -79,7 +79,7 @@ export async function recordRun(input: RecordRunInput): Promise<RecordedRun> {
   if (events && !started && !result) throw new HistoryError('not a run journal (no run.started event)');
   const card: Scorecard | undefined =
     result?.scorecard ?? (events ? scoreJournal([...events], await loadRunbook()) : undefined);
-  const scenario = result?.scenario ?? String(started?.scenario ?? 'unknown');
+  const scenario = result?.scenario ?? started?.scenario ?? 'unknown';
   const rules = input.rules
     ? input.rules.rules.map((r) => ({ name: r.name, action: r.action }))
     : await rulesOf(started);
@@ -101,9 +101,9 @@ export async function recordRun(input: RecordRunInput): Promise<RecordedRun> {
     resolve: diff(times.resolved, impactStart),
   };
   const ranAt = (input.ranAt ?? new Date()).getTime();
-  const mode = result?.mode ?? String(started?.mode ?? 'virtual');
+  const mode = result?.mode ?? started?.mode ?? 'virtual';
   const seed = String(result?.seed ?? started?.seed ?? '');
-  const team = started?.team === undefined ? null : String(started.team);
+  const team = started?.team ?? null;
   const runKey = createHash('sha256')
     .update(JSON.stringify([scenario, mode, seed, team, ranAt, input.source ?? null]))
     .digest('hex')
@@ -125,14 +125,14 @@ export async function recordRun(input: RecordRunInput): Promise<RecordedRun> {
         .run(
           runKey,
           scenario,
-          result?.title ?? (started?.title as string | undefined) ?? null,
+          result?.title ?? started?.title ?? null,
           mode,
           seed,
-          result?.startAt ?? String(started?.startAt ?? ''),
+          result?.startAt ?? started?.startAt ?? '',
           ranAt,
           Date.now(),
           team,
-          started?.rules === undefined ? null : String(started.rules),
+          started?.rules ?? null,
           result?.endedBy ?? null,
           truth,
           card?.severity.declared ?? null,
@@ -174,9 +174,11 @@ export async function recordRun(input: RecordRunInput): Promise<RecordedRun> {
   }
 }
 
-async function rulesOf(started: JournalEvent | undefined): Promise<{ name: string; action: string }[]> {
+async function rulesOf(
+  started: JournalEventOf<'run.started'> | undefined,
+): Promise<{ name: string; action: string }[]> {
   const shown = started?.rules;
-  if (typeof shown !== 'string') return [];
+  if (shown === undefined) return [];
   const file = resolveDisplayPath(shown);
   if (!existsSync(file)) return [];
   try {
@@ -205,15 +207,16 @@ function alertsOf(result: RunResult | undefined, events: readonly JournalEvent[]
     resolvedAt: number | null;
   }[] = [];
   for (const e of events ?? []) {
-    const labels = (e.labels ?? {}) as Record<string, string>;
     if (e.type === 'alert.firing')
-      out.push({ rule: String(e.rule), action: String(e.action), labels, firedAt: e.t, resolvedAt: null });
+      out.push({ rule: e.rule, action: e.action, labels: e.labels, firedAt: e.t, resolvedAt: null });
     if (e.type === 'alert.resolved') {
       const open = [...out]
         .reverse()
         .find(
           (a) =>
-            a.rule === e.rule && a.resolvedAt === null && JSON.stringify(a.labels) === JSON.stringify(labels),
+            a.rule === e.rule &&
+            a.resolvedAt === null &&
+            JSON.stringify(a.labels) === JSON.stringify(e.labels),
         );
       if (open) open.resolvedAt = e.t;
     }
@@ -222,11 +225,13 @@ function alertsOf(result: RunResult | undefined, events: readonly JournalEvent[]
 }
 
 /** The incident's scope: the grid's (classification), else the scenario's expected scope. */
-function scopeOf(card: Scorecard | undefined, started: JournalEvent | undefined): Record<string, string[]> {
+function scopeOf(
+  card: Scorecard | undefined,
+  started: JournalEventOf<'run.started'> | undefined,
+): Record<string, string[]> {
   const fromCard = card?.severity.scope ?? {};
   if (Object.keys(fromCard).length) return fromCard;
-  const expected =
-    (started?.expect as { scope?: Record<string, string | string[]> } | undefined)?.scope ?? {};
+  const expected = started?.expect.scope ?? {};
   return Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
 }
 

@@ -21,15 +21,14 @@ export interface ReportOptions {
 export interface ReportOutcome {
   model: ReportModel;
   files: { html: string; result: string; junit: string; pir: string };
-  /** Non-fatal problems (e.g. an existing result.json that could not be read). */
+  /** Non-fatal problems (a torn last line of the journal, an existing result.json that could not be read). */
   warnings: string[];
 }
 
 export async function writeReport(journalPath: string, o: ReportOptions): Promise<ReportOutcome> {
-  const events = await readReportJournal(journalPath);
+  const { events, warnings } = await readReportJournal(journalPath);
   const model = buildModel(journalPath, events, o.runbook);
   const dir = o.outDir ?? dirname(journalPath);
-  const warnings: string[] = [];
   const existingPath = join(dirname(journalPath), 'result.json');
   let existing: unknown;
   try {

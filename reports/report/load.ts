@@ -3,13 +3,34 @@
  * events alone (the scorecard is recomputed with the runbook), so a report can be written for any
  * run — virtual, real or replayed — even when result.json is missing.
  */
-import { type JournalEvent, JournalFormatError, readJournal } from '../../core/journal.ts';
+import type { Role } from '../../core/actions.ts';
+import {
+  type JournalEvent,
+  type JournalEventOf,
+  JournalFormatError,
+  readJournal,
+} from '../../core/journal.ts';
+import {
+  type AlertState,
+  alertState,
+  isAlertEvent,
+  isSessionEvent,
+  type RunMode,
+  type StopReason,
+  type TeamKind,
+} from '../../core/journal-events.ts';
+import type { ScenarioExpect } from '../../core/scenario-parts.ts';
 import type { AlertRecord } from '../../drill/drill.ts';
 import { checkExpectations, type ExpectationResult } from '../../drill/result.ts';
-import type { ImpactFigures, ImpactSample } from '../../incident/impact.ts';
+import { type ImpactSample, impactSampleOf } from '../../incident/impact.ts';
+import {
+  blamelessText,
+  type IncidentProjection,
+  type Mitigation,
+  projectIncident,
+} from '../../incident/projection.ts';
 import type { Runbook } from '../../incident/runbook.ts';
 import { type Scorecard, scoreJournal } from '../../incident/scoring.ts';
-import type { LoadedScenario } from '../../scenarios/load.ts';
 import { labelText } from './format.ts';
 
 /** A journal the report cannot use; the message names the file (and line). */
@@ -18,7 +39,7 @@ export class ReportInputError extends Error {}
 export interface RunInfo {
   scenario: string;
   title: string;
-  mode: string;
+  mode: RunMode;
   seed: string | number;
   /** The scenario's declared wall-clock start (ISO 8601). */
   startAt: string;
@@ -26,18 +47,10 @@ export interface RunInfo {
   startMs: number;
   timeZone: string;
   durationMs: number;
-  team: string;
-  viewers: number | null;
-  sessions: number | null;
-  expect: {
-    severity?: string;
-    scope?: Record<string, string | string[]>;
-    mitigations: string[];
-    alerts: {
-      mustFire: { alert: string; labels: Record<string, string>; within?: number }[];
-      mustNotFire: { alert: string; labels: Record<string, string> }[];
-    };
-  };
+  team: TeamKind;
+  viewers: number;
+  sessions: number;
+  expect: ScenarioExpect;
 }
 
 export interface FaultRow {
@@ -47,7 +60,7 @@ export interface FaultRow {
   params: Record<string, unknown>;
   appliedAt: number;
   removedAt: number | null;
-  reason?: string;
+  reason?: 'step' | 'duration' | StopReason;
   updates: number;
 }
 
@@ -55,21 +68,15 @@ export interface ActionRow {
   t: number;
   /** acknowledge, declare, mitigate, … (`mitigate.failed` for a lever that failed). */
   kind: string;
-  role: string;
+  role: Role;
   /** What was done, in words, with any person's name replaced by their role. */
   what: string;
   /** The dashboard id of a `dashboard` action. */
   dashboard?: string;
 }
 
-export interface LeverRow {
-  t: number;
-  lever: string;
-  args: Record<string, string>;
-  summary: string;
-  undo: string;
-  role: string;
-}
+/** A lever pulled, with how to undo it (incident/projection.ts). */
+export type LeverRow = Mitigation;
 
 export interface FollowUpRow {
   t: number;
@@ -116,18 +123,26 @@ export interface PlayerErrorRow {
 export interface ReportModel {
   journalPath: string;
   run: RunInfo;
-  endedBy: string;
+  endedBy: StopReason | 'journal ends without run.ended (run cut short?)';
   endedAt: number;
   halted: string | null;
   errors: string[];
   faults: FaultRow[];
   alerts: AlertRecord[];
   /** alert.* events in order, for "alerts in force at a moment". */
-  alertEvents: { t: number; state: string; rule: string; action: string; labels: Record<string, string> }[];
+  alertEvents: {
+    t: number;
+    state: AlertState;
+    rule: string;
+    action: string;
+    labels: Record<string, string>;
+  }[];
   samples: ImpactSample[];
   actions: ActionRow[];
   levers: LeverRow[];
   followUps: FollowUpRow[];
+  /** The incident as the journal tells it (state, actions in words, timeline). */
+  incident: IncidentProjection;
   playerErrors: PlayerErrorRow[];
   /** session start events carrying a licence time (real runs): for the DRM dashboard. */
   licenceTimes: { t: number; drm: string; ms: number; weight: number }[];
@@ -138,177 +153,98 @@ export interface ReportModel {
   markers: Marker[];
 }
 
+/** A journal read for a report: its events and what the reader warned about (a torn last line). */
+export interface ReportJournal {
+  events: JournalEvent[];
+  warnings: string[];
+}
+
 /** Reads a journal for a report; every failure is one line naming the file (and line). */
-export async function readReportJournal(path: string): Promise<JournalEvent[]> {
-  let events: JournalEvent[];
+export async function readReportJournal(path: string): Promise<ReportJournal> {
+  let read: ReportJournal;
   try {
-    events = await readJournal(path);
+    read = await readJournal(path);
   } catch (err) {
     if (err instanceof JournalFormatError) throw new ReportInputError(err.message);
     throw err;
   }
-  if (events.length === 0) throw new ReportInputError(`${path}: the journal is empty`);
-  const startIdx = events.findIndex((e) => e.type === 'run.started');
-  if (startIdx < 0) throw new ReportInputError(`${path}: not a run journal (no run.started event)`);
-  return events;
+  if (read.events.length === 0) throw new ReportInputError(`${path}: the journal is empty`);
+  if (!read.events.some((e) => e.type === 'run.started'))
+    throw new ReportInputError(`${path}: not a run journal (no run.started event)`);
+  return read;
 }
 
-const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
-const rec = <T = unknown>(v: unknown): Record<string, T> =>
-  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, T>) : {};
-
-function runInfo(e: JournalEvent): RunInfo {
-  const expect = rec(e.expect);
-  const alerts = rec(expect.alerts);
-  const population = rec<number>(e.population);
-  const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
-  const startAt = str(e.startAt, new Date(e.t).toISOString());
+function runInfo(e: JournalEventOf<'run.started'>): RunInfo {
   return {
-    scenario: str(e.scenario, 'unknown'),
-    title: str(e.title, str(e.scenario, 'untitled run')),
-    mode: str(e.mode, 'unknown'),
-    seed: typeof e.seed === 'number' || typeof e.seed === 'string' ? e.seed : '-',
-    startAt,
+    scenario: e.scenario,
+    title: e.title,
+    mode: e.mode,
+    seed: e.seed,
+    startAt: e.startAt,
     startMs: e.t,
-    timeZone: str(e.timeZone, 'UTC'),
-    durationMs: typeof e.durationMs === 'number' ? e.durationMs : 0,
-    team: str(e.team, '-'),
-    viewers: typeof population.viewers === 'number' ? population.viewers : null,
-    sessions: typeof population.sessions === 'number' ? population.sessions : null,
-    expect: {
-      ...(typeof expect.severity === 'string' ? { severity: expect.severity } : {}),
-      ...(expect.scope ? { scope: rec<string | string[]>(expect.scope) } : {}),
-      mitigations: list<string>(expect.mitigations),
-      alerts: {
-        mustFire: list<{ alert: string; labels?: Record<string, string>; within?: number }>(
-          alerts.mustFire,
-        ).map((m) => ({ ...m, labels: m.labels ?? {} })),
-        mustNotFire: list<{ alert: string; labels?: Record<string, string> }>(alerts.mustNotFire).map(
-          (m) => ({ ...m, labels: m.labels ?? {} }),
-        ),
-      },
-    },
+    timeZone: e.timeZone,
+    durationMs: e.durationMs,
+    team: e.team,
+    viewers: e.population.viewers,
+    sessions: e.population.sessions,
+    expect: e.expect,
   };
 }
 
 /** Rebuilds the alert records (pending → firing → resolved per rule and labels) like the drill does. */
-function alertRecords(events: JournalEvent[]): AlertRecord[] {
+function alertRecords(events: readonly JournalEvent[]): AlertRecord[] {
   const out: AlertRecord[] = [];
   for (const e of events) {
-    if (!e.type.startsWith('alert.')) continue;
-    const state = e.type.slice('alert.'.length);
-    const labels = rec<string>(e.labels);
-    const key = JSON.stringify([e.rule, labels]);
+    if (!isAlertEvent(e)) continue;
+    const state = alertState(e);
+    const key = JSON.stringify([e.rule, e.labels]);
     let r = [...out].reverse().find((a) => JSON.stringify([a.rule, a.labels]) === key && !a.resolvedAt);
     if (!r || (state === 'pending' && r.firedAt !== undefined)) {
-      r = { rule: str(e.rule), action: str(e.action), labels, peakValue: null };
+      r = { rule: e.rule, action: e.action, labels: e.labels, peakValue: null };
       out.push(r);
     }
     if (state === 'pending') r.pendingAt = e.t;
     if (state === 'firing') r.firedAt = e.t;
     if (state === 'resolved') r.resolvedAt = e.t;
-    if (typeof e.value === 'number') r.peakValue = Math.max(r.peakValue ?? e.value, e.value);
+    if (e.value !== null) r.peakValue = Math.max(r.peakValue ?? e.value, e.value);
   }
   return out;
 }
 
-/**
- * Free text (notes, status messages, follow-up titles) may carry a responder's name. The report is
- * blameless — roles only — so every alias a role was assigned to is replaced with the role.
- */
-function redactor(events: JournalEvent[], roleName: (r: string) => string): (text: string) => string {
-  const aliases: [RegExp, string][] = [];
-  for (const e of events) {
-    if (e.type !== 'action.assign' || typeof e.alias !== 'string' || !e.alias.trim()) continue;
-    const alias = e.alias.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    aliases.push([new RegExp(`\\b${alias}\\b`, 'gi'), `the ${roleName(str(e.assignee, 'responder'))}`]);
-  }
-  return (text) => aliases.reduce((s, [re, role]) => s.replace(re, role), text);
-}
-
-function describeAction(
-  e: JournalEvent,
-  kind: string,
-  dashboardName: (id: string) => string,
-  roleName: (r: string) => string,
-  redact: (s: string) => string,
-): string {
-  const args = rec<string>(e.args);
-  const argText = Object.keys(args).length ? ` (${labelText(args)})` : '';
-  switch (kind) {
-    case 'acknowledge':
-      return `acknowledged the page${e.alert ? ` for ${str(e.alert)}` : ''}`;
-    case 'confirm':
-      return `confirmed the alert is real against an independent source: ${redact(str(e.source))}`;
-    case 'scope': {
-      const where = ['region', 'cdn', 'pop', 'isp', 'device']
-        .filter((k) => typeof e[k] === 'string')
-        .map((k) => `${k}=${str(e[k])}`);
-      const viewers =
-        typeof e.viewersAffected === 'number'
-          ? `, about ${Math.round(e.viewersAffected).toLocaleString('en-US')} viewers`
-          : '';
-      return `scoped the impact: ${where.join(', ') || 'global'}${viewers}`;
-    }
-    case 'declare':
-      return `declared ${str(e.severity)}`;
-    case 'dashboard':
-      return `opened the ${dashboardName(str(e.dashboard))} dashboard`;
-    case 'status':
-      return `status page (${str(e.state, 'investigating')}): "${redact(str(e.message))}"`;
-    case 'page':
-      return `paged ${str(e.who)}`;
-    case 'mitigate':
-      return `mitigated: pulled the ${str(e.lever)} lever${argText}`;
-    case 'mitigate.failed':
-      return `mitigation ${str(e.lever)}${argText} failed: ${str(e.error)}`;
-    case 'followup':
-      return `follow-up filed: ${redact(str(e.title))}${e.due ? ` (due ${str(e.due)})` : ''}`;
-    case 'rootcause':
-      return `root cause: ${redact(str(e.cause))}`;
-    case 'bridge':
-      return 'opened the executive bridge';
-    case 'review':
-      return `scheduled the post-incident review for ${str(e.scheduledFor)}`;
-    case 'assign':
-      // The alias is a person's name: deliberately left out.
-      return `took the ${roleName(str(e.assignee))} role`;
-    case 'resolve':
-      return 'resolved the incident';
-    case 'note':
-      return redact(str(e.text));
-    default:
-      return kind;
-  }
-}
-
-export function buildModel(journalPath: string, events: JournalEvent[], runbook: Runbook): ReportModel {
-  const started = events.find((e) => e.type === 'run.started')!;
+export function buildModel(
+  journalPath: string,
+  events: readonly JournalEvent[],
+  runbook: Runbook,
+): ReportModel {
+  const started = events.find((e) => e.type === 'run.started');
+  if (!started) throw new ReportInputError(`${journalPath}: not a run journal (no run.started event)`);
   const run = runInfo(started);
   const roleName = (r: string) => runbook.roles.find((x) => x.id === r)?.name ?? r;
-  const dashboardName = (id: string) => runbook.dashboards.find((d) => d.id === id)?.name ?? id;
-  const redact = redactor(events, roleName);
+  // The review is blameless: runbook names, and people's names replaced with their roles.
+  const incident = projectIncident(events, {
+    role: roleName,
+    dashboard: (id) => runbook.dashboards.find((d) => d.id === id)?.name ?? id,
+    text: blamelessText(events, roleName),
+    showPeople: false,
+  });
 
   const faults: FaultRow[] = [];
-  const actions: ActionRow[] = [];
-  const levers: LeverRow[] = [];
-  const followUps: FollowUpRow[] = [];
   const samples: ImpactSample[] = [];
   const playerErrors: PlayerErrorRow[] = [];
   const licenceTimes: ReportModel['licenceTimes'] = [];
   const alertEvents: ReportModel['alertEvents'] = [];
   const errors: string[] = [];
   let halted: string | null = null;
-  let ended: JournalEvent | undefined;
+  let ended: JournalEventOf<'run.ended'> | undefined;
   let sessionEventsJournaled = false;
 
   for (const e of events) {
     if (e.type === 'fault.applied') {
       faults.push({
-        step: str(e.step),
-        fault: str(e.fault),
-        target: rec(e.target),
-        params: rec(e.params),
+        step: e.step,
+        fault: e.fault,
+        target: e.target,
+        params: e.params,
         appliedAt: e.t,
         removedAt: null,
         updates: 0,
@@ -318,88 +254,63 @@ export function buildModel(journalPath: string, events: JournalEvent[], runbook:
       if (!f) continue;
       if (e.type === 'fault.updated') {
         f.updates++;
-        if (e.params) f.params = rec(e.params);
+        f.params = e.params;
       } else {
         f.removedAt = e.t;
-        f.reason = str(e.reason, 'removed');
+        f.reason = e.reason;
       }
-    } else if (e.type.startsWith('alert.')) {
-      alertEvents.push({
-        t: e.t,
-        state: e.type.slice('alert.'.length),
-        rule: str(e.rule),
-        action: str(e.action),
-        labels: rec<string>(e.labels),
-      });
+    } else if (isAlertEvent(e)) {
+      alertEvents.push({ t: e.t, state: alertState(e), rule: e.rule, action: e.action, labels: e.labels });
     } else if (e.type === 'impact.sample') {
-      samples.push({ t: e.t, global: e.global as ImpactFigures, slices: rec(e.slices) });
-    } else if (e.type === 'lever.pulled') {
-      levers.push({
-        t: e.t,
-        lever: str(e.lever),
-        args: rec<string>(e.args),
-        summary: redact(str(e.summary)),
-        undo: str(e.undo),
-        role: str(e.role, '-'),
-      });
-    } else if (e.type.startsWith('action.')) {
-      const kind = e.type.slice('action.'.length);
-      actions.push({
-        t: e.t,
-        kind,
-        role: str(e.role, '-'),
-        what: describeAction(e, kind, dashboardName, roleName, redact),
-        ...(kind === 'dashboard' ? { dashboard: str(e.dashboard) } : {}),
-      });
-      if (kind === 'followup')
-        followUps.push({
-          t: e.t,
-          title: redact(str(e.title)),
-          ...(typeof e.due === 'string' ? { due: e.due } : {}),
-          role: str(e.role, '-'),
-        });
-    } else if (e.type.startsWith('session.')) {
+      samples.push(impactSampleOf(e));
+    } else if (isSessionEvent(e)) {
       sessionEventsJournaled = true;
-      const labels = rec<string>(e.labels);
-      const data = rec(e.data);
-      const weight = typeof e.weight === 'number' ? e.weight : 1;
+      const { labels, data, weight } = e;
       if (e.type === 'session.playerError' || e.type === 'session.playbackFail') {
-        const err = rec(data.error);
+        const err = data?.error;
         playerErrors.push({
           t: e.t,
-          code: str(err.code, e.type === 'session.playbackFail' ? 'playback failed' : 'unknown'),
-          category: str(err.category, '-'),
-          player: str(err.player, str(labels.player, '-')),
-          device: str(labels.device, '-'),
-          drm: str(labels.drm, '-'),
-          isp: str(labels.isp, '-'),
-          cdn: str(labels.cdn, '-'),
-          fatal: err.fatal === true || e.type === 'session.playbackFail',
+          code: err?.code ?? (e.type === 'session.playbackFail' ? 'playback failed' : 'unknown'),
+          category: err?.category ?? '-',
+          player: err?.player ?? labels.player,
+          device: labels.device,
+          drm: labels.drm,
+          isp: labels.isp,
+          cdn: labels.cdn,
+          fatal: err?.fatal === true || e.type === 'session.playbackFail',
           weight,
         });
-      } else if (e.type === 'session.playbackStart' && typeof data.licenceMs === 'number') {
-        licenceTimes.push({ t: e.t, drm: str(labels.drm, '-'), ms: data.licenceMs, weight });
+      } else if (e.type === 'session.playbackStart' && data?.licenceMs !== undefined) {
+        licenceTimes.push({ t: e.t, drm: labels.drm, ms: data.licenceMs, weight });
       }
     } else if (e.type === 'run.halted') {
-      halted = str(e.reason, 'halted');
+      halted = e.reason;
     } else if (e.type === 'run.error') {
-      errors.push(str(e.message));
+      errors.push(e.message);
     } else if (e.type === 'run.ended') {
       ended = e;
     }
   }
 
+  const actions: ActionRow[] = incident.actions.map((a) => ({
+    t: a.t,
+    kind: a.kind,
+    role: a.role,
+    what: a.text,
+    ...(a.event.type === 'action.dashboard' ? { dashboard: a.event.dashboard } : {}),
+  }));
+  const followUps: FollowUpRow[] = incident.of('followup').map((f) => ({
+    t: f.t,
+    title: incident.naming.text(f.title),
+    ...(f.due !== undefined ? { due: f.due } : {}),
+    role: f.role,
+  }));
   const scorecard = scoreJournal(events, runbook);
   const alerts = alertRecords(events);
   // run.started carries the scenario's `expect` block verbatim.
-  const expectations = checkExpectations(
-    run.expect as Parameters<typeof checkExpectations>[0],
-    alerts,
-    scorecard.times.impactStart ?? null,
-    scorecard,
-  );
+  const expectations = checkExpectations(run.expect, alerts, scorecard.times.impactStart ?? null, scorecard);
   const endedAt = ended?.t ?? events.at(-1)!.t;
-  const endedBy = ended ? str(ended.reason, 'end') : 'journal ends without run.ended (run cut short?)';
+  const endedBy = ended ? ended.reason : 'journal ends without run.ended (run cut short?)';
   const model: ReportModel = {
     journalPath,
     run,
@@ -412,8 +323,9 @@ export function buildModel(journalPath: string, events: JournalEvent[], runbook:
     alertEvents,
     samples,
     actions,
-    levers,
+    levers: incident.state.mitigations,
     followUps,
+    incident,
     playerErrors,
     licenceTimes,
     sessionEventsJournaled,

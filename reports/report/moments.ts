@@ -233,7 +233,10 @@ function context(m: ReportModel, t: number): Table[] {
     else if (a.state === 'resolved') inForce.delete(key);
   }
   const s = sampleAt(m, t);
-  const declared = m.actions.filter((a) => a.kind === 'declare' && a.t <= t).at(-1);
+  const declared = m.incident
+    .of('declare')
+    .filter((d) => d.t <= t)
+    .at(-1);
   const tables: Table[] = [
     {
       caption: 'At a glance',
@@ -244,7 +247,7 @@ function context(m: ReportModel, t: number): Table[] {
           s ? pct(s.global.affectedShare) : '-',
           s ? pct(s.global.rebufferingShare) : '-',
           s ? pct(s.global.startFailureShare) : '-',
-          declared ? declared.what.replace('declared ', '') : 'nothing yet',
+          declared ? declared.severity : 'nothing yet',
         ],
       ],
       hot: s && s.global.affectedShare > HOT ? [0] : [],

@@ -4,6 +4,7 @@
  * happen, not who. Every mitigation ends with a follow-up: the ones filed during the incident are
  * listed, and one is added for each mitigation that had none.
  */
+import { GROUND_TRUTH_TYPES, leverCallText } from '../../incident/projection.ts';
 import { clock, count, dateTime, dur, labelText, pct, rel } from './format.ts';
 import { summarizeImpact } from './impact.ts';
 import type { FollowUpRow, LeverRow, ReportModel } from './load.ts';
@@ -41,8 +42,8 @@ export function renderPir(m: ReportModel): string {
   const impact = summarizeImpact(m);
   const firstPage = m.alertEvents.find((a) => a.state === 'firing' && a.action === 'page');
   const firstLever = m.levers[0];
-  const declared = m.actions.find((a) => a.kind === 'declare');
-  const firstStatus = m.actions.find((a) => a.kind === 'status');
+  const declared = m.incident.first('declare');
+  const firstStatus = m.incident.first('status');
   const scope = m.actions.find((a) => a.kind === 'scope');
   const out: string[] = [];
   const p = (...lines: string[]) => out.push(...lines, '');
@@ -90,26 +91,17 @@ export function renderPir(m: ReportModel): string {
   );
   p(...impactLines);
 
-  // Timeline
+  // Timeline: the incident's (incident/projection.ts) — the faults, the pages, every action.
   type Row = { t: number; who: string; what: string };
-  const rows: Row[] = [
-    ...m.faults.map((f) => ({
-      t: f.appliedAt,
-      who: 'drill',
-      what: `fault injected: ${f.fault} (${f.step})`,
-    })),
-    ...m.faults
-      .filter((f) => f.removedAt !== null)
-      .map((f) => ({
-        t: f.removedAt!,
-        who: 'drill',
-        what: `fault removed: ${f.fault} (${f.step}, ${f.reason})`,
-      })),
-    ...m.alertEvents
-      .filter((a) => (a.state === 'firing' || a.state === 'resolved') && a.action === 'page')
-      .map((a) => ({ t: a.t, who: 'alerting', what: `${a.rule} (${labelText(a.labels)}) ${a.state}` })),
-    ...m.actions.map((a) => ({ t: a.t, who: role(a.role), what: a.what })),
-  ];
+  const rows: Row[] = [];
+  for (const entry of m.incident.timeline) {
+    const e = entry.event;
+    if (GROUND_TRUTH_TYPES.includes(e.type)) rows.push({ t: e.t, who: 'drill', what: entry.text });
+    else if ((e.type === 'alert.firing' || e.type === 'alert.resolved') && e.action === 'page')
+      rows.push({ t: e.t, who: 'alerting', what: entry.text });
+    else if (entry.role !== 'system' && entry.role !== 'trainer')
+      rows.push({ t: e.t, who: role(entry.role), what: entry.text });
+  }
   if (typeof times.impactReduced === 'number')
     rows.push({ t: times.impactReduced, who: 'measured', what: 'impact halved' });
   if (typeof times.recovered === 'number')
@@ -146,7 +138,7 @@ export function renderPir(m: ReportModel): string {
     '## Response',
     `- Acknowledged: ${at(times.acknowledged)}${pageT !== null && times.acknowledged ? `, ${dur(times.acknowledged - pageT)} after the page` : ''}.`,
     `- Scoped: ${scope ? `${at(scope.t)} — ${scope.what}` : 'not recorded'}.`,
-    `- Declared: ${declared ? `${declared.what.replace('declared ', '')} at ${at(declared.t)}` : 'no severity declared'}.`,
+    `- Declared: ${declared ? `${declared.severity} at ${at(declared.t)}` : 'no severity declared'}.`,
     `- First status update: ${firstStatus ? at(firstStatus.t) : 'none posted'}.`,
     ...(m.levers.length
       ? m.levers.map(
@@ -183,11 +175,11 @@ export function renderPir(m: ReportModel): string {
   for (const { lever, followUp } of pairs) {
     if (followUp)
       items.push(
-        `- [ ] ${followUp.title}${followUp.due ? ` (due ${followUp.due})` : ''} — owner: ${role(followUp.role)}; follow-up for the \`${lever.lever}\` mitigation at ${clock(lever.t, tz)}.`,
+        `- [ ] ${followUp.title}${followUp.due ? ` (due ${followUp.due})` : ''} — owner: ${role(followUp.role)}; follow-up for the \`${lever.lever}\` mitigation at ${clock(lever.t, tz)} (undo: ${leverCallText(lever.undo)}).`,
       );
     else
       items.push(
-        `- [ ] Follow up the \`${lever.lever}\` mitigation at ${clock(lever.t, tz)} (${labelText(lever.args)}): find and fix the root cause, then reverse it${lever.undo ? ` (undo: ${lever.undo})` : ''} — owner: Incident Commander. *Added by the report: no follow-up was filed during the incident.*`,
+        `- [ ] Follow up the \`${lever.lever}\` mitigation at ${clock(lever.t, tz)} (${labelText(lever.args)}): find and fix the root cause, then reverse it (undo: ${leverCallText(lever.undo)}) — owner: Incident Commander. *Added by the report: no follow-up was filed during the incident.*`,
       );
   }
   for (const f of m.followUps.filter((f) => !claimed.has(f)))

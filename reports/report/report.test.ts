@@ -4,6 +4,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { eventsOf } from '../../core/journal-events.ts';
 import { loadRunbook, type Runbook } from '../../incident/runbook.ts';
 import { FOLLOW_UP, PERSON, sampleJournal, toJsonl } from '../../test/support/report-fixture.ts';
 import { writeReport } from './index.ts';
@@ -116,7 +117,7 @@ describe('report.html', () => {
 describe('the severity note', () => {
   it('explains the worked example is the grid’s SEV2, not the heading’s SEV1', () => {
     const events = sampleJournal();
-    events[0] = { ...events[0]!, scenario: 'worked-example' };
+    events[0] = { ...eventsOf(events, 'run.started')[0]!, scenario: 'worked-example' };
     const note = severityNote(buildModel('j', events, runbook));
     expect(note).toContain('SEV1');
     expect(note).toContain('SEV2');
@@ -229,7 +230,8 @@ describe('streamdrill report (CLI)', () => {
     const bad = join(d, 'bad.jsonl');
     await writeFile(bad, `${toJsonl(sampleJournal().slice(0, 2))}{"v":1,"t":\n`);
     const notRun = join(d, 'other.jsonl');
-    await writeFile(notRun, '{"v":1,"t":1,"type":"session.heartbeat"}\n');
+    // A `streamdrill play` journal: valid, but not a drill's.
+    await writeFile(notRun, '{"v":1,"t":1,"type":"play.end","interrupted":null}\n');
     // In parallel: each is a fresh CLI process.
     const [missing, r, r2] = await Promise.all([
       run(['report', join(d, 'nope.jsonl')]),

@@ -26,8 +26,8 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sessionEventFromJournal } from '../../core/events.ts';
 import type { JournalEvent } from '../../core/journal.ts';
+import { isSessionEvent, sessionEventFromJournal } from '../../core/journal-events.ts';
 import { runReal } from '../../drill/run-real.ts';
 import { runVirtual } from '../../drill/run-virtual.ts';
 import { loadRunbook } from '../../incident/runbook.ts';
@@ -95,8 +95,7 @@ interface Figures {
 function engineOf(events: JournalEvent[]): MetricEngine {
   const engine = new MetricEngine({ retentionMs: 70 * 60_000 });
   for (const e of events) {
-    if (!e.type.startsWith('session.')) continue;
-    engine.ingest(sessionEventFromJournal(e));
+    if (isSessionEvent(e)) engine.ingest(sessionEventFromJournal(e));
   }
   return engine;
 }

@@ -12,6 +12,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../core/journal.ts';
+import { eventsOf, isAlertEvent } from '../../core/journal-events.ts';
 import type { RunResult } from '../../drill/result.ts';
 import { runReal } from '../../drill/run-real.ts';
 import { runVirtual } from '../../drill/run-virtual.ts';
@@ -44,12 +45,10 @@ interface Sample {
 
 /** The EMEA and NA rebuffering shares at every impact sample of the journal. */
 function regionShares(events: JournalEvent[]): Sample[] {
-  return events
-    .filter((e) => e.type === 'impact.sample')
-    .map((e) => {
-      const region = (e.slices as { region?: Record<string, { rebufferingShare: number }> }).region ?? {};
-      return { t: e.t, emea: region.emea?.rebufferingShare ?? 0, na: region.na?.rebufferingShare ?? 0 };
-    });
+  return eventsOf(events, 'impact.sample').map((e) => {
+    const region = e.slices.region ?? {};
+    return { t: e.t, emea: region.emea?.rebufferingShare ?? 0, na: region.na?.rebufferingShare ?? 0 };
+  });
 }
 
 /** Everything the done-when asks for, checked on one run's journal; `mode` names the run in messages. */
@@ -80,21 +79,15 @@ function checkStory(mode: string, result: RunResult, events: JournalEvent[]): vo
   expect(Math.max(...shares.map((s) => s.na)), `${mode}: NA rebuffering share`).toBeLessThan(NA_CEILING);
 
   // The page fires for EMEA during the fault, and nothing pages for North America.
-  const transitions = events.filter((e) => e.type.startsWith('alert.'));
-  const emeaPage = transitions.find(
-    (e) =>
-      e.type === 'alert.firing' &&
-      e.rule === 'RebufferPage' &&
-      (e.labels as Record<string, string>).region === 'emea',
+  const transitions = events.filter(isAlertEvent);
+  const emeaPage = eventsOf(transitions, 'alert.firing').find(
+    (e) => e.rule === 'RebufferPage' && e.labels.region === 'emea',
   );
   expect(emeaPage, `${mode}: RebufferPage {region: emea} fired`).toBeDefined();
   expect(emeaPage!.t).toBeGreaterThan(applied);
   expect(emeaPage!.t).toBeLessThanOrEqual(removed);
-  const naPages = transitions.filter(
-    (e) =>
-      e.type === 'alert.firing' &&
-      e.action === 'page' &&
-      (e.labels as Record<string, string>).region === 'na',
+  const naPages = eventsOf(transitions, 'alert.firing').filter(
+    (e) => e.action === 'page' && e.labels.region === 'na',
   );
   expect(
     naPages.map((e) => e.rule),
@@ -103,12 +96,8 @@ function checkStory(mode: string, result: RunResult, events: JournalEvent[]): vo
   expect(events.some((e) => e.type === 'page.sent')).toBe(true);
 
   // After the removal EMEA recovers: the page resolves and the share stays under the threshold.
-  const resolved = transitions.find(
-    (e) =>
-      e.type === 'alert.resolved' &&
-      e.rule === 'RebufferPage' &&
-      (e.labels as Record<string, string>).region === 'emea' &&
-      e.t > emeaPage!.t,
+  const resolved = eventsOf(transitions, 'alert.resolved').find(
+    (e) => e.rule === 'RebufferPage' && e.labels.region === 'emea' && e.t > emeaPage!.t,
   );
   expect(resolved, `${mode}: RebufferPage {region: emea} resolved`).toBeDefined();
   expect(resolved!.t, `${mode}: resolved after the removal`).toBeGreaterThan(removed);

@@ -8,6 +8,7 @@
  * the steering TTL plus a segment, and the stalls stop; NA stays on cdn-a.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventsOf } from '../../core/journal-events.ts';
 import { metricValue } from '../../metrics/catalogue.ts';
 import {
   type Drill,
@@ -153,10 +154,10 @@ describe('POP fault and steering, both players', () => {
       .flatMap((s) => s.stalls.filter((st) => st.a >= calmFrom).map(() => s.sid));
     expect(newStalls).toEqual([]);
     // (journal lines are held 2 s to be written in time order) the journal has a pathwayChange to cdn-b for every EMEA viewer
-    const changes = d.journal.events.filter((e) => e.type === 'session.pathwayChange');
+    const changes = eventsOf(d.journal.events, 'session.pathwayChange');
     for (const sid of emea)
       expect(
-        changes.some((e) => e.sid === sid && (e.data as { to: string }).to === 'cdn-b'),
+        changes.some((e) => e.sid === sid && e.data?.to === 'cdn-b'),
         sid,
       ).toBe(true);
     const m = d.metrics({ cdn: 'cdn-b' }, Date.now() - calmFrom);

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleSnapshot } from '../../console/api.ts';
-import { type JournalEvent, readJournal } from '../../core/journal.ts';
+import { type JournalEvent, type JournalEventOf, readJournal } from '../../core/journal.ts';
+import { eventsOf } from '../../core/journal-events.ts';
 import { BIN, type CliProcess, startCli } from '../support/cli-process.ts';
 import { actionEvents, DRILL_ACTIONS } from '../support/console-actions.ts';
 
@@ -68,7 +69,7 @@ beforeAll(async () => {
   await api('/api/trainer/control', { op: 'speed', speed: 400 });
   await api('/api/trainer/control', { op: 'resume' });
   exitCode = await replay.exited;
-  events = await readJournal(join(cwd, 'out', 'journal.jsonl'));
+  ({ events } = await readJournal(join(cwd, 'out', 'journal.jsonl')));
 }, 240_000);
 
 afterAll(() => {
@@ -114,9 +115,8 @@ describe('streamdrill replay with streamdrill act', () => {
 
   it('moves EMEA off cdn-a after the steer taken from the CLI', () => {
     const steerAt = events.find((e) => e.type === 'lever.pulled')!.t;
-    const emeaCdnA = (e: JournalEvent) =>
-      (e.slices as { cdn: Record<string, { viewers: number }> }).cdn['cdn-a']?.viewers ?? 0;
-    const samples = events.filter((e) => e.type === 'impact.sample');
+    const emeaCdnA = (e: JournalEventOf<'impact.sample'>) => e.slices.cdn?.['cdn-a']?.viewers ?? 0;
+    const samples = eventsOf(events, 'impact.sample');
     const before = samples.filter((e) => e.t < steerAt).at(-1)!;
     const after = samples.find((e) => e.t > steerAt + 5 * 60_000)!;
     // cdn-a keeps only its North American viewers once EMEA is steered away.

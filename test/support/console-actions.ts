@@ -39,7 +39,5 @@ export const DRILL_ACTIONS: ExpectedAction[] = [
 
 /** The action events of a journal, without their times, in order. */
 export function actionEvents(events: JournalEvent[]): Record<string, unknown>[] {
-  return events
-    .filter((e) => e.type.startsWith('action.'))
-    .map(({ t: _t, v: _v, ...rest }) => rest as Record<string, unknown>);
+  return events.filter((e) => e.type.startsWith('action.')).map(({ t: _t, v: _v, ...rest }) => rest);
 }

@@ -24,7 +24,7 @@ export async function interrupt(
 ): Promise<{ exitCode: number | null; events: JournalEvent[] }> {
   cli.child.kill('SIGINT');
   const exitCode = await cli.exited;
-  return { exitCode, events: await readJournal(join(cwd, 'out', 'journal.jsonl')) };
+  return { exitCode, events: (await readJournal(join(cwd, 'out', 'journal.jsonl'))).events };
 }
 
 /** After the tests: the browser closed, the command killed if it still runs. */
