@@ -1,6 +1,7 @@
 /**
  * The virtual-time population simulator: thousands of model sessions standing for a real audience
- * (each weighs viewers / sessions), each a small hls.js- or Shaka-like player on a live channel,
+ * (each weighs viewers / sessions), each a model of one of the registry's players (players/: hls.js,
+ * Shaka, dash.js; their differences are their traits) on a live channel,
  * stepped on a `VirtualClock` one tick at a time. Every request a session makes goes through the
  * fault model (what the faults and levers of the `VirtualStack` in force do to it); the session's
  * buffer, stalls, retries, errors, renditions, pathway and exits follow, and every state change
@@ -23,6 +24,7 @@ import {
   type Topology,
   type TopologyInput,
 } from '../origin-stub/topology.ts';
+import { PLAYER_IDS, PLAYERS, type PlayerId, playerComponent } from '../players/registry.ts';
 import { type DeepPartial, type ModelConstants, type PlayerModel, withConstants } from './constants.ts';
 import { Dims, KIND_INIT, KIND_MANIFEST, KIND_SEGMENT, VARIANTS } from './dims.ts';
 import { EventEmitter, type SessionSink } from './emitter.ts';
@@ -30,7 +32,7 @@ import { fastRng } from './fast-rng.ts';
 import { DRAW, FaultModel, HANG, MALFORMED, NO_PULL, OK, PULL, STATUS } from './fault-model.ts';
 import { type ChannelLadder, loadLadders } from './media.ts';
 import { OriginQueue } from './origin-queue.ts';
-import { type ErrorSituation, playerError } from './player-errors.ts';
+import { ERROR_SITUATIONS, type ErrorSituation, playerError } from './player-errors.ts';
 import { type Population, type PopulationSpec, pick, resolvePopulation } from './population.ts';
 import { VirtualStack } from './virtual-stack.ts';
 
@@ -141,6 +143,8 @@ export class PopulationSimulator {
   private readonly rnd: () => number;
   private readonly model: FaultModel;
   private readonly emitter: EventEmitter;
+  /** The registry's players (players/registry.ts): ids and model parameters, by player index. */
+  private readonly playerIds: readonly PlayerId[] = PLAYER_IDS;
   private readonly players: PlayerModel[];
   private readonly ladders: ChannelLadder[];
   private readonly n: number;
@@ -298,7 +302,7 @@ export class PopulationSimulator {
     this.n = this.population.sessions;
     this.weight = this.population.weight;
     this.emitter = new EventEmitter(opts.sink, this.n, this.weight);
-    this.players = [k.players.hlsjs, k.players.shaka];
+    this.players = this.playerIds.map((id) => k.players[id]);
     this.segS = this.ladders[0]!.segmentSeconds;
     this.segMs = this.segS * 1000;
     // Baseline impairment scales with the population's target rebuffering (calibrated at 0.7 %).
@@ -463,7 +467,7 @@ export class PopulationSimulator {
       this.isp[i] = d.isps.indexOf(ispName);
       const devName = p.devices[pick(p.deviceShares, this.rnd())]!;
       this.device[i] = d.devices.indexOf(devName);
-      this.player[i] = p.players[pick(p.playerShares, this.rnd())] === 'shaka' ? 1 : 0;
+      this.player[i] = this.playerIds.indexOf(p.players[pick(p.playerShares, this.rnd())]!);
       this.channel[i] = d.channels.indexOf(p.channels[pick(p.channelShares, this.rnd())]!);
       this.variant[i] = this.rnd() < p.encryptedShare ? 1 : 0;
       this.standby[i] = this.rnd() < p.standbyShare ? 1 : 0;
@@ -495,7 +499,7 @@ export class PopulationSimulator {
     const before = d.regions.map((_, r) => `${this.steerOrder[r]?.join(',')}/${this.steerDefault[r]}`);
     this.steerOrder = d.regions.map((r) => st.steering.priority(r).map((c) => d.cdns.indexOf(c)));
     const versions = st.deploys.versions();
-    this.playerVersions = [versions['player-hlsjs'], versions['player-shaka']];
+    this.playerVersions = this.playerIds.map((id) => versions[playerComponent(id)]);
     const ad = st.flags.adPod;
     this.adPod = { ...ad, brokenFor: [...ad.brokenFor] };
     this.adBroken = d.devices.map((dev) => ad.enabled && ad.brokenFor.includes(dev));
@@ -917,7 +921,7 @@ export class PopulationSimulator {
     this.penaltyCdn[i] = -1;
     this.cdn[i] = this.desiredPathway(i, t);
     const pl = this.players[this.player[i]!]!;
-    const playerVersion = this.playerVersions[this.player[i]!] ?? pl.version;
+    const playerVersion = this.playerVersions[this.player[i]!] ?? PLAYERS[this.player[i]!]!.version;
     let version = this.versionIds.get(playerVersion);
     if (version === undefined) {
       version = this.versions.length;
@@ -971,13 +975,12 @@ export class PopulationSimulator {
     this.startAt[i] = Number.POSITIVE_INFINITY;
     // Entry: multivariant playlist (hls.js) or MPD (Shaka).
     const entryRow = m.entryRow(this.isp[i]!, this.channel[i]!, this.variant[i]!, this.device[i]!);
-    const manifestTimeout = pl.id === 'hlsjs' ? 20_000 : pl.segmentTimeoutMs;
     let t = this.attempts(
       () => m.entryRequest(entryRow),
       pl.manifestAttempts,
       pl.manifestRetryMs,
       1,
-      manifestTimeout,
+      pl.manifestTimeoutMs,
     );
     if (this.settle(i, tReq, t, 'manifest')) return;
     // The first media playlist from the CDN pathway.
@@ -1096,7 +1099,7 @@ export class PopulationSimulator {
       situation =
         kind === 'timeout' ? 'segment-timeout' : kind === 'status' ? 'segment-status' : 'segment-network';
     this.failAt[i] = tReq + t;
-    this.failSituation[i] = SITUATIONS.indexOf(situation);
+    this.failSituation[i] = ERROR_SITUATIONS.indexOf(situation);
     this.failStatus[i] = o === O_STATUS ? this.outcomeStatus : 0;
     return true;
   }
@@ -1140,8 +1143,7 @@ export class PopulationSimulator {
   }
 
   private fatal(i: number, t: number, situation: number, status: number): void {
-    const pl = this.players[this.player[i]!]!;
-    const error = playerError(pl.id, SITUATIONS[situation]!, true, status || undefined);
+    const error = this.error(i, ERROR_SITUATIONS[situation]!, true, status || undefined);
     this.emitter.emit(i, 'playerError', t, { error });
     this.end(i, t, 'playbackFail', 'fail', error);
   }
@@ -1353,9 +1355,9 @@ export class PopulationSimulator {
     this.stallUntil[i] = t + forcedMs;
     this.holeMs[i] = forcedMs;
     this.emitter.emit(i, 'playbackStall', t);
-    // hls.js reports every stall as a non-fatal bufferStalledError (the harness relays it).
-    if (pl.id === 'hlsjs' && forcedMs === 0)
-      this.emitter.emit(i, 'playerError', t, { error: playerError('hlsjs', 'stalled', false) });
+    // A player that reports every stall as an error (hls.js bufferStalledError; the harness relays it).
+    if (pl.stallError && forcedMs === 0)
+      this.emitter.emit(i, 'playerError', t, { error: this.error(i, 'stalled', false) });
   }
 
   private maybeResume(i: number, t: number, pl: PlayerModel, drift: number): void {
@@ -1427,10 +1429,12 @@ export class PopulationSimulator {
     }
     const gap = this.gapFn[cv];
     if (gap?.(next)) {
-      // A segment the packager lost: hls.js knows it from EXT-X-GAP, Shaka gets a 404; both skip
-      // it and later jump the hole in the buffer.
-      if (pl.id === 'shaka')
-        this.emitter.emit(i, 'playerError', t, { error: playerError('shaka', 'segment-status', false, 404) });
+      // A segment the packager lost: an HLS player knows it from EXT-X-GAP, a DASH player gets a
+      // 404 (gapErrorStatus); both skip it and later jump the hole in the buffer.
+      if (pl.gapErrorStatus > 0)
+        this.emitter.emit(i, 'playerError', t, {
+          error: this.error(i, 'segment-status', false, pl.gapErrorStatus),
+        });
       this.nextSeg[i] = next + 1;
       if (this.holeIn[i]! < 0) {
         this.holeIn[i] = this.buffer[i]!;
@@ -1523,7 +1527,7 @@ export class PopulationSimulator {
     if (pl.liveNetworkRetriesForever) {
       // Shaka: a request fails after its attempts (one 1001/1002/1003 error), then streaming retries.
       if (count % limit === 0)
-        this.emitter.emit(i, 'playerError', t, { error: playerError(pl.id, situation, false, status) });
+        this.emitter.emit(i, 'playerError', t, { error: this.error(i, situation, false, status) });
       const delay =
         count % limit === 0
           ? 100
@@ -1532,7 +1536,7 @@ export class PopulationSimulator {
       return;
     }
     if (count < limit) {
-      this.emitter.emit(i, 'playerError', t, { error: playerError(pl.id, situation, false, status) });
+      this.emitter.emit(i, 'playerError', t, { error: this.error(i, situation, false, status) });
       const delay =
         o === TIMEOUT ? 0 : Math.min(pl.retryBaseMs * pl.retryFactor ** (count - 1), pl.retryMaxMs);
       this.backoff(i, t, delay);
@@ -1542,7 +1546,7 @@ export class PopulationSimulator {
     if (pl.pathwayFailover) {
       const alt = this.alternatePathway(i, t);
       if (alt >= 0) {
-        this.emitter.emit(i, 'playerError', t, { error: playerError(pl.id, situation, false, status) });
+        this.emitter.emit(i, 'playerError', t, { error: this.error(i, situation, false, status) });
         this.penaltyCdn[i] = this.cdn[i]!;
         this.penaltyUntil[i] = t + pl.pathwayPenaltyMs;
         // Back to the preferred pathway at the first steering reload after the penalty.
@@ -1552,7 +1556,7 @@ export class PopulationSimulator {
         return;
       }
     }
-    this.fatal(i, t, SITUATIONS.indexOf(situation), status ?? 0);
+    this.fatal(i, t, ERROR_SITUATIONS.indexOf(situation), status ?? 0);
   }
 
   private backoff(i: number, t: number, delay: number): void {
@@ -1571,14 +1575,14 @@ export class PopulationSimulator {
     if (!pl.corruptSegmentFatal && this.recoveries[i]! < 2 && t - this.lastRecovery[i]! > 10_000) {
       this.recoveries[i] = this.recoveries[i]! + 1;
       this.lastRecovery[i] = t;
-      this.emitter.emit(i, 'playerError', t, { error: playerError(pl.id, 'corrupt-segment', false) });
+      this.emitter.emit(i, 'playerError', t, { error: this.error(i, 'corrupt-segment', false) });
       if (this.holeIn[i]! < 0) {
         this.holeIn[i] = Math.max(0, this.buffer[i]! - this.segS);
         this.holeMs[i] = pl.corruptSegmentStallMs;
       }
       return;
     }
-    this.fatal(i, t, SITUATIONS.indexOf('corrupt-segment'), 0);
+    this.fatal(i, t, ERROR_SITUATIONS.indexOf('corrupt-segment'), 0);
   }
 
   // ---------------------------------------------------------------- ABR, pathways, requests
@@ -1607,6 +1611,11 @@ export class PopulationSimulator {
       if (bps[o + r]! <= est * factor) best = r;
     }
     return best;
+  }
+
+  /** The error session i's player reports in a situation (its traits' error table). */
+  private error(i: number, situation: ErrorSituation, fatal: boolean, status?: number): PlayerErrorInfo {
+    return playerError(this.playerIds[this.player[i]!]!, situation, fatal, status);
   }
 
   private emitRendition(i: number, t: number): void {
@@ -1655,7 +1664,7 @@ export class PopulationSimulator {
       (((((((this.version[i]! * d.regions.length + this.region[i]!) * d.isps.length + this.isp[i]!) *
         d.devices.length +
         this.device[i]!) *
-        2 +
+        this.players.length +
         this.player[i]!) *
         d.channels.length +
         this.channel[i]!) *
@@ -1671,7 +1680,7 @@ export class PopulationSimulator {
         region: d.regions[this.region[i]!]!,
         isp: d.isps[this.isp[i]!]!,
         device: d.devices[this.device[i]!]!,
-        player: this.players[this.player[i]!]!.id,
+        player: this.playerIds[this.player[i]!]!,
         playerVersion: this.versions[this.version[i]!]!,
         channel: d.channels[this.channel[i]!]!,
         variant: VARIANTS[v]!,
@@ -1734,21 +1743,3 @@ export class PopulationSimulator {
     this.emitter.emit(i, 'pathwayChange', t, { from, to: d.cdns[to]! });
   }
 }
-
-const SITUATIONS: ErrorSituation[] = [
-  'segment-status',
-  'segment-network',
-  'segment-timeout',
-  'playlist-status',
-  'playlist-network',
-  'playlist-malformed',
-  'manifest-status',
-  'manifest-network',
-  'manifest-timeout',
-  'manifest-malformed',
-  'licence-status',
-  'licence-network',
-  'licence-timeout',
-  'corrupt-segment',
-  'stalled',
-];

@@ -6,6 +6,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { TCP_FAULT_TYPES } from '../../faults/tcp.ts';
 import { Stack } from '../../origin-stub/stack.ts';
+import { ensurePageBuilt } from '../../player-harness/build.ts';
+import { PLAYERS, playerComponent } from '../../players/registry.ts';
 import { HTTP_FAULT_TYPES } from '../../scenarios/schema.ts';
 import { callControl, controlUrl, STACK_FILE, STATE_DIR } from '../control-client.ts';
 import { InputError, UsageError } from '../errors.ts';
@@ -62,7 +64,14 @@ export function registerStack(program: Command): void {
     .option('--host <host>', 'address every server binds', parseHost, '127.0.0.1')
     .option('--seed <seed>', 'seed for fault shares and jitter', 'streamdrill')
     .action(async (flags: { portBase?: number; host: string; seed: string }) => {
-      const s = await Stack.start({ host: flags.host, seed: flags.seed, portBase: flags.portBase });
+      // The one player page, served by the entry point for the playback URLs below.
+      const playerPage = await ensurePageBuilt({ log: (line) => process.stderr.write(`${line}\n`) });
+      const s = await Stack.start({
+        host: flags.host,
+        seed: flags.seed,
+        portBase: flags.portBase,
+        playerPage,
+      });
       mkdirSync(STATE_DIR, { recursive: true });
       writeFileSync(
         STACK_FILE,
@@ -189,7 +198,7 @@ export function registerStack(program: Command): void {
   stack
     .command('deploy <component> <version>')
     .description(
-      'Record a deploy (encoder, packager, player-hlsjs, player-shaka); known-bad versions bring their defect',
+      `Record a deploy (encoder, packager, ${PLAYERS.map((p) => playerComponent(p.id)).join(', ')}); known-bad versions bring their defect`,
     )
     .addOption(control())
     .action(async (component: string, version: string, flags: { control?: string }) =>
@@ -239,24 +248,25 @@ export function describeStack(s: Stack): string {
   ];
   const region = Object.keys(s.topology.regions)[0]!;
   const isp = s.topology.regions[region]!.isps[0]!;
+  const devices = Object.keys(s.topology.deviceClasses);
+  const idWidth = Math.max(...PLAYERS.map((p) => p.id.length));
   for (const ch of s.entry.channels()) {
-    for (const [player, variant] of [
-      ['hlsjs', 'clear'],
-      ['shaka', 'enc'],
-    ] as const) {
+    // Every player of the registry, clear and encrypted in turn, on the device classes in turn.
+    PLAYERS.forEach(({ id: player }, k) => {
+      const variant = k % 2 === 0 ? 'clear' : 'enc';
       const q = new URLSearchParams({
         player,
         channel: ch.name,
         variant,
         region,
         isp,
-        device: player === 'shaka' ? 'tv' : 'desktop',
+        device: devices[k % devices.length]!,
         sid: `${player}-${ch.name}`,
       });
       lines.push(
-        `  ${player.padEnd(5)} ${ch.name.padEnd(6)} ${variant.padEnd(5)} ${s.linkUrl('viewer.entry')}/player?${q}`,
+        `  ${player.padEnd(idWidth)} ${ch.name.padEnd(6)} ${variant.padEnd(5)} ${s.linkUrl('viewer.entry')}/player?${q}`,
       );
-    }
+    });
   }
   lines.push(
     '',

@@ -3,8 +3,15 @@
  * configuration, the beacon body and the page state tests read. Types only, shared by both sides.
  */
 import type { SessionEvent } from '../../core/events.ts';
+import type { PlayerId } from '../../players/registry.ts';
 
-export type PlayerName = 'hlsjs' | 'shaka';
+/** A player of the registry (players/registry.ts). */
+export type PlayerName = PlayerId;
+
+/** Where a viewer's session events go: the beacon to the collector, or the standalone page's log. */
+export interface EventSink {
+  push(e: SessionEvent): void;
+}
 
 export interface PathwayHost {
   cdn: string;
