@@ -44,6 +44,8 @@ export interface PlayerModel {
   pathwayFailover: boolean;
   /** How long a failed pathway stays penalised, ms. */
   pathwayPenaltyMs: number;
+  /** The penalty lasts one steering TTL instead (dash.js: its blacklist expires with the steering answer). */
+  pathwayPenaltySteeringTtl: boolean;
   /** Stall while the player detects and jumps a hole in the buffer (segment gap), ms. */
   gapJumpMs: number;
   /**

@@ -71,6 +71,7 @@ export const HLSJS: PlayerTraits<'hlsjs'> = {
     // error-controller: exhausted retries send the pathway to the penalty box (content steering).
     pathwayFailover: true,
     pathwayPenaltyMs: 300_000,
+    pathwayPenaltySteeringTtl: false,
     // gap-controller nudges over a hole after detecting the stall (~1 s).
     gapJumpMs: 1000,
     // A lost segment is an EXT-X-GAP in the playlist: hls.js never requests it.

@@ -62,6 +62,7 @@ export const SHAKA: PlayerTraits<'shaka'> = {
     liveNetworkRetriesForever: true,
     pathwayFailover: false,
     pathwayPenaltyMs: 0,
+    pathwayPenaltySteeringTtl: false,
     // jumpLargeGaps: Shaka jumps holes quickly.
     gapJumpMs: 500,
     // A lost segment is requested and answers 404 (a non-fatal 1001), then skipped.
