@@ -38,7 +38,7 @@ import { createLiveOrigin, type LiveOrigin } from './packager/origin.ts';
 import type { LiveTiming } from './packager/timeline.ts';
 import type { LinkInfo, StackParts } from './parts.ts';
 import { EntryPoint } from './playback/entry.ts';
-import { playerPagePlugin } from './playback/player-page.ts';
+import { playerPagePlugin } from './playback/page.ts';
 import { SteeringService } from './steering/server.ts';
 import { faultTargets, shieldName } from './targets.ts';
 import { defaultPriority, resolveTopology, type Topology, type TopologyInput } from './topology.ts';
@@ -61,6 +61,11 @@ export interface StackOptions {
    * loopback and none is given: anyone who reaches it could otherwise inject faults.
    */
   controlToken?: string;
+  /**
+   * Directory of the built player page (`ensurePageBuilt()` of `player-harness/build.ts`): the
+   * entry point then serves it at `/player/` (standalone playback, `streamdrill stack up`).
+   */
+  playerPage?: string;
 }
 
 export type { LinkInfo } from './parts.ts';
@@ -277,7 +282,7 @@ export class Stack implements StackParts {
       });
       stack.urls.entry = await stack.startServer('entry', ports(), async (app) => {
         await app.register(entry.plugin);
-        await app.register(playerPagePlugin);
+        if (options.playerPage) await app.register(playerPagePlugin(options.playerPage));
       });
       await stack.startCdns();
       await stack.createLinks(ports);

@@ -1,7 +1,11 @@
-/** The player page (`page/`, a Vite app with the hls.js and Shaka adapters), built into `dist/` on first use. */
+/**
+ * The player page (`page/`, a Vite app playing every player of the registry through its adapter in
+ * `players/<id>/adapter.ts`), built into `dist/` on first use.
+ */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ViteApp } from '../core/vite-app.ts';
+import { PLAYERS } from '../players/registry.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -14,8 +18,8 @@ const page = new ViteApp({
   outDir: DIST_DIR,
   sources: () => [
     join(import.meta.dirname, '..', 'core', 'events.ts'),
-    require.resolve('hls.js/package.json'),
-    require.resolve('shaka-player/package.json'),
+    join(import.meta.dirname, '..', 'players'),
+    ...PLAYERS.map((p) => require.resolve(p.library)),
   ],
 });
 

@@ -63,4 +63,14 @@ describe('cohorts', () => {
       vs,
     );
   });
+
+  it('deals hls.js and Shaka by default; dash.js only when named (opt-in)', () => {
+    const players = (text: string) => new Set(assignViewers(12, parseCohorts(text)).map((v) => v.player));
+    expect(players('')).toEqual(new Set(['hlsjs', 'shaka']));
+    expect(players('player=dashjs')).toEqual(new Set(['dashjs']));
+    expect(players('player=hlsjs,dashjs')).toEqual(new Set(['hlsjs', 'dashjs']));
+    expect(() => parseCohorts('player=videojs')).toThrow(
+      'unknown player "videojs" (expected one of: hlsjs, shaka, dashjs)',
+    );
+  });
 });

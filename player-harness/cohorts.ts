@@ -6,13 +6,16 @@
  *   region=emea:2,na:1;player=hlsjs,shaka;device=desktop:2,tv:1;variant=clear:3,enc:1
  *
  * Dimensions: region, isp, player, device, channel, variant. Unnamed dimensions take every known
- * value in equal shares (variant: clear and enc). ISPs are drawn within each viewer's region (only the
- * listed ISPs that belong to it, or all of the region's ISPs when none of them is listed).
+ * value in equal shares (variant: clear and enc; player: the registry's default-cohort players,
+ * hls.js and Shaka — dash.js plays only when named, e.g. `player=dashjs`). ISPs are drawn within each
+ * viewer's region (only the listed ISPs that belong to it, or all of the region's ISPs when none of
+ * them is listed).
  *
  * Assignment is deterministic and balanced: counts follow the ratios (largest remainder), and each
  * dimension is dealt with a smooth weighted round robin along the viewers ordered by the dimensions
  * already dealt, so every region gets its share of each player, device class, etc.
  */
+import { DEFAULT_COHORT_PLAYERS, PLAYER_IDS } from '../players/registry.ts';
 
 export const DIMENSIONS = ['region', 'isp', 'player', 'device', 'channel', 'variant'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
@@ -25,14 +28,18 @@ export interface Known {
   /** region → its ISPs */
   regions: Record<string, readonly string[]>;
   devices: readonly string[];
+  /** Players that may be named (players/registry.ts). */
   players: readonly string[];
+  /** Players dealt when none is named (the registry's default-cohort players). */
+  defaultPlayers?: readonly string[];
   channels: readonly string[];
 }
 
 export const DEFAULT_KNOWN: Known = {
   regions: { emea: ['eu-telco', 'eu-cable'], na: ['na-telco', 'na-cable'] },
   devices: ['desktop', 'mobile', 'tv'],
-  players: ['hlsjs', 'shaka'],
+  players: PLAYER_IDS,
+  defaultPlayers: DEFAULT_COHORT_PLAYERS,
   channels: ['news', 'sport'],
 };
 
@@ -156,7 +163,8 @@ export function assignViewers(n: number, spec: CohortSpec = {}, known: Known = D
         });
       }
     } else {
-      const values = spec[dim] ?? even(allowed(dim, known));
+      const values =
+        spec[dim] ?? even(dim === 'player' ? (known.defaultPlayers ?? known.players) : allowed(dim, known));
       const seq = deal(values, n);
       order().forEach((v, i) => {
         (v as Record<string, unknown>)[dim] = seq[i];

@@ -10,6 +10,7 @@
 import type { Page } from 'playwright-core';
 import type { Clock, TimerHandle } from '../core/clock.ts';
 import { createRng, type Rng } from '../core/rng.ts';
+import type { PlayerId } from '../players/registry.ts';
 import type { LaunchedBrowser } from './browser.ts';
 import type { ViewerSpec } from './cohorts.ts';
 import {
@@ -17,7 +18,6 @@ import {
   type PageApi,
   type PageSetup,
   type PathwayHost,
-  type PlayerName,
   type ViewerConfig,
   type ViewerState,
 } from './page/protocol.ts';
@@ -162,7 +162,7 @@ export class Fleet {
     const cfg: ViewerConfig = {
       sid,
       entryUrl: this.o.entryUrl,
-      player: spec.player as PlayerName,
+      player: spec.player as PlayerId,
       region: spec.region,
       isp: spec.isp,
       device: spec.device,

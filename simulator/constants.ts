@@ -8,58 +8,9 @@
  * `new PopulationSimulator({ constants: { ... } })` (merged with {@link withConstants}), so nothing
  * here has to be edited to try a different value.
  */
+import { PLAYERS, type PlayerId, type PlayerModel } from '../players/registry.ts';
 
-/** How one model player behaves: the parameters that matter for QoE under faults. */
-export interface PlayerModel {
-  id: 'hlsjs' | 'shaka';
-  /** Live start position and steady-state latency, in segments behind the live edge. */
-  liveSyncSegments: number;
-  /** Forward buffer target, seconds (the live edge usually binds first). */
-  maxBufferS: number;
-  /** Media that must be buffered again before a stall ends, seconds. */
-  resumeBufferS: number;
-  /** Clean startup overhead after the first segment arrives (MSE setup, decode, first frame), ms. */
-  startOverheadMs: number;
-  /** Segment/playlist requests: attempts on an HTTP error (1 + retries) before the player gives up. */
-  segmentErrorAttempts: number;
-  /** Segment/playlist requests: attempts after a timeout. */
-  segmentTimeoutAttempts: number;
-  /** Retry delay: min(base x factor^n, max), ms. */
-  retryBaseMs: number;
-  retryFactor: number;
-  retryMaxMs: number;
-  /** No answer (time to first byte) after which a segment request is abandoned, ms. */
-  segmentTimeoutMs: number;
-  /** Whole-request time after which a slow segment download is abandoned, ms. */
-  segmentLoadTimeoutMs: number;
-  /** Multivariant/MPD load at startup: attempts on an error, delay between them. */
-  manifestAttempts: number;
-  manifestRetryMs: number;
-  /** Licence requests: attempts on a 5xx, delay between them, timeout (Infinity: none). */
-  licenceAttempts: number;
-  licenceRetryMs: number;
-  licenceTimeoutMs: number;
-  /** True when network errors on a live stream are retried forever (never fatal). */
-  liveNetworkRetriesForever: boolean;
-  /** After exhausting segment retries, switch to another steering pathway when one exists. */
-  pathwayFailover: boolean;
-  /** How long a failed pathway stays penalised, ms. */
-  pathwayPenaltyMs: number;
-  /** Stall while the player detects and jumps a hole in the buffer (segment gap), ms. */
-  gapJumpMs: number;
-  /** A broken ad creative: fatal for this player (true), or a recovered media error with a stall. */
-  corruptSegmentFatal: boolean;
-  corruptSegmentStallMs: number;
-  /** ABR: estimate used before the first measurement, bits/s. */
-  abrDefaultEstimateBps: number;
-  /** ABR: pick the highest rendition whose bandwidth <= estimate x factor (down / up). */
-  abrDownFactor: number;
-  abrUpFactor: number;
-  /** ABR: weight of a new throughput sample in the estimate (EWMA, per segment). */
-  abrEwmaAlpha: number;
-  /** Player library version label when the deploy registry has none. */
-  version: string;
-}
+export type { PlayerModel } from '../players/registry.ts';
 
 export interface ModelConstants {
   /** Simulation step, ms. Events inside a step carry exact times. */
@@ -116,7 +67,8 @@ export interface ModelConstants {
   impairmentMaxBps: number;
   /** CDN congestion: impairment rate x (1 + gain x max(0, load / capacity - 1)) on an over-full CDN. */
   congestionGain: number;
-  players: { hlsjs: PlayerModel; shaka: PlayerModel };
+  /** Each registered player's model parameters (its `players/<id>/traits.ts`), by id. */
+  players: Record<PlayerId, PlayerModel>;
 }
 
 export const DEFAULT_CONSTANTS: ModelConstants = {
@@ -171,100 +123,8 @@ export const DEFAULT_CONSTANTS: ModelConstants = {
   impairmentMaxBps: 400_000,
   // Calibrated: EMEA entirely on the standby CDN settles at ~1.1 % (worked example, 19:54 onwards).
   congestionGain: 3.5,
-  players: {
-    hlsjs: {
-      id: 'hlsjs',
-      // player-harness hls.js adapter config: liveSyncDurationCount 3, maxBufferLength 20.
-      liveSyncSegments: 3,
-      maxBufferS: 20,
-      // hls.js resumes when the next fragment is appended (one 2 s segment).
-      resumeBufferS: 2,
-      // Calibrated (test/e2e/calibration.test.ts): real hls.js in the harness starts in 0.28-0.32 s
-      // with the model's round trips added to the stub stack, of which the requests take ~0.13 s:
-      // 0.15-0.19 s of the player's own (the platform facts' 0.5-0.7 s was not this measurement).
-      startOverheadMs: 170,
-      // hls.js 1.7 fragLoadPolicy: errorRetry maxNumRetry 6, 1 s x 2^n capped at 8 s; but the
-      // count is shared by the video and audio fragment loaders (error-controller sums
-      // level.fragmentError), so a dead POP fails both in turn and the backoff climbs twice as fast:
-      // measured, the 7th error (~13.8 s) moves video to the other pathway and audio's pending 8 s
-      // retry brings playback back ~18.5 s after the first error. The model fetches both as one
-      // request: 5 attempts, 1.5 s x 2^n (1.5 + 3 + 6 + 8 s) give the same ~18.5 s (calibrated;
-      // the startup playlist retries, which use the same base, are 1.5 s apart instead of 1 s).
-      // timeoutRetry maxNumRetry 4 (not recalibrated); maxTimeToFirstByteMs 10 s.
-      segmentErrorAttempts: 5,
-      segmentTimeoutAttempts: 5,
-      retryBaseMs: 1500,
-      retryFactor: 2,
-      retryMaxMs: 8000,
-      segmentTimeoutMs: 10_000,
-      // fragLoadPolicy maxLoadTimeMs.
-      segmentLoadTimeoutMs: 120_000,
-      // manifestLoadPolicy: errorRetry maxNumRetry 1, 1 s.
-      manifestAttempts: 2,
-      manifestRetryMs: 1000,
-      // eme-controller: a 5xx licence answer is retried at once up to keyLoadPolicy.errorRetry
-      // maxNumRetry (8), a 4xx is fatal at once; the licence XHR has no timeout (a hang: no error).
-      licenceAttempts: 9,
-      licenceRetryMs: 0,
-      licenceTimeoutMs: Number.POSITIVE_INFINITY,
-      liveNetworkRetriesForever: false,
-      // error-controller: exhausted retries send the pathway to the penalty box (content steering).
-      pathwayFailover: true,
-      pathwayPenaltyMs: 300_000,
-      // gap-controller nudges over a hole after detecting the stall (~1 s).
-      gapJumpMs: 1000,
-      // The adapter calls recoverMediaError (bounded): a stall, not a failure.
-      corruptSegmentFatal: false,
-      corruptSegmentStallMs: 1500,
-      // abrEwmaDefaultEstimate 500 kbps, abrBandWidthFactor 0.95, abrBandWidthUpFactor 0.7.
-      abrDefaultEstimateBps: 500_000,
-      abrDownFactor: 0.95,
-      abrUpFactor: 0.7,
-      abrEwmaAlpha: 0.3,
-      version: '1.7.4',
-    },
-    shaka: {
-      id: 'shaka',
-      // origin-stub DASH suggestedPresentationDelay = 3 segments; adapter bufferingGoal 10.
-      liveSyncSegments: 3,
-      maxBufferS: 10,
-      // Shaka rebufferingGoal: playback resumes with ~2 s buffered.
-      resumeBufferS: 2,
-      // Calibrated (test/e2e/calibration.test.ts): real Shaka starts in 0.23-0.26 s with the
-      // model's round trips, ~0.13 s of them requests: ~0.1 s of the player's own.
-      startOverheadMs: 110,
-      // player-harness Shaka adapter retryParameters: 3 attempts, 1 s base, factor 2, 10 s timeout;
-      // on a live stream the default failure callback retries 1001/1002/1003 forever.
-      segmentErrorAttempts: 3,
-      segmentTimeoutAttempts: 3,
-      retryBaseMs: 1000,
-      retryFactor: 2,
-      retryMaxMs: 8000,
-      segmentTimeoutMs: 10_000,
-      // Shaka's `timeout` bounds the whole request.
-      segmentLoadTimeoutMs: 10_000,
-      manifestAttempts: 3,
-      manifestRetryMs: 1000,
-      // drm.retryParameters = the same RETRY: 3 attempts, 10 s timeout, then 6007 (critical).
-      licenceAttempts: 3,
-      licenceRetryMs: 1000,
-      licenceTimeoutMs: 10_000,
-      liveNetworkRetriesForever: true,
-      pathwayFailover: false,
-      pathwayPenaltyMs: 0,
-      // jumpLargeGaps: Shaka jumps holes quickly.
-      gapJumpMs: 500,
-      // A corrupt video segment is a decode error (3016, critical): the session ends.
-      corruptSegmentFatal: true,
-      corruptSegmentStallMs: 0,
-      // abr.defaultBandwidthEstimate 1 Mbps, bandwidthDowngradeTarget 0.95, bandwidthUpgradeTarget 0.85.
-      abrDefaultEstimateBps: 1_000_000,
-      abrDownFactor: 0.95,
-      abrUpFactor: 0.85,
-      abrEwmaAlpha: 0.3,
-      version: '5.2.12',
-    },
-  },
+  // Every player's traits (players/<id>/traits.ts), with their sources and calibration.
+  players: Object.fromEntries(PLAYERS.map((p) => [p.id, p.model])) as Record<PlayerId, PlayerModel>,
 };
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

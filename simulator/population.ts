@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { zodIssuesLine } from '../core/zod-message.ts';
 import type { Topology } from '../origin-stub/topology.ts';
+import { DEFAULT_PLAYER_SHARES, PLAYER_IDS, type PlayerId } from '../players/registry.ts';
 
 const share = z.number().min(0);
 const shares = z.record(z.string().min(1), share);
@@ -21,8 +22,11 @@ export const PopulationSpecSchema = z.strictObject({
   isps: z.record(z.string(), shares).default({}),
   /** Device classes (normalised); each carries its DRM label from the topology. */
   devices: shares.default({ desktop: 0.45, mobile: 0.35, tv: 0.2 }),
-  /** Player libraries (normalised): hls.js plays HLS, Shaka plays DASH. */
-  players: z.record(z.enum(['hlsjs', 'shaka']), share).default({ hlsjs: 0.6, shaka: 0.4 }),
+  /**
+   * Player libraries (normalised), any of the registry's (players/registry.ts): hls.js plays HLS,
+   * Shaka and dash.js play DASH. Default: hls.js 0.6, Shaka 0.4 (dash.js is opt-in).
+   */
+  players: z.partialRecord(z.enum(PLAYER_IDS), share).default(DEFAULT_PLAYER_SHARES),
   /** Channels (normalised): `news` and `sport`, the stub's media. */
   channels: shares.default({ news: 0.4, sport: 0.6 }),
   /** Share of sessions on the encrypted (`enc`) variant. */
@@ -68,7 +72,7 @@ export interface Population {
   deviceShares: number[];
   /** DRM label per device (same order as devices). */
   drm: string[];
-  players: ('hlsjs' | 'shaka')[];
+  players: PlayerId[];
   playerShares: number[];
   channels: string[];
   channelShares: number[];
@@ -108,7 +112,7 @@ export function resolvePopulation(input: PopulationSpec, topology: Topology, cha
     known('CDN', [cdn], topology.cdns);
     known('region', Object.keys(byRegion), Object.keys(topology.regions));
   }
-  const players = Object.keys(p.players) as ('hlsjs' | 'shaka')[];
+  const players = Object.keys(p.players) as PlayerId[];
   return {
     viewers: p.viewers,
     sessions: p.sessions,

@@ -1,7 +1,7 @@
 /**
  * The population simulator under the faults of the playbook: each test injects one fault into a
  * small population (a few thousand model sessions) and checks that model players fail or stall
- * where real hls.js / Shaka do (docs/simulator.md), and only the sessions the fault matches.
+ * where real hls.js / Shaka / dash.js do (docs/simulator.md), and only the sessions the fault matches.
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -493,5 +493,56 @@ describe('sampled cruise', () => {
         `NA minute ${m}: sampled ${ns.toFixed(2)} % vs full ${nf.toFixed(2)} %`,
       ).toBeLessThanOrEqual(0.25);
     }
+  });
+});
+
+describe('dash.js (opt-in), as measured against real dash.js', () => {
+  it('fails over to the other pathway when a POP fails every segment, so it barely stalls where Shaka does', async () => {
+    const codes = new Map<string, number>();
+    const moved = new Map<string, number>();
+    const fault = (player: 'dashjs' | 'shaka') =>
+      trial({
+        minutes: 6,
+        sessions: 2000,
+        population: { regions: { emea: 1 }, players: { [player]: 1 } },
+        actions: [
+          {
+            atMs: min(3),
+            run: (s) =>
+              s.addHttpFault({
+                id: 'fra',
+                type: 'http-status',
+                status: 503,
+                share: 1,
+                match: { component: 'edge', cdn: 'cdn-a', pop: 'fra', kind: 'segment' },
+              }),
+          },
+        ],
+        groups: { pop: ['cdn', 'pop'] },
+        onEvent: (e) => {
+          const err = e.data?.error;
+          if (err && e.type === 'playerError') {
+            const k = `${err.player}:${err.category}/${err.code}:${err.httpStatus ?? ''}:${err.fatal}`;
+            codes.set(k, (codes.get(k) ?? 0) + 1);
+          }
+          if (e.type === 'pathwayChange' && e.t >= T0 + min(3))
+            moved.set(e.labels.player, (moved.get(e.labels.player) ?? 0) + 1);
+          if (e.type === 'playbackFail') codes.set('FAIL', (codes.get('FAIL') ?? 0) + 1);
+        },
+      });
+    const dash = await fault('dashjs');
+    const shaka = await fault('shaka');
+    // dash.js reports the failed segment once (download 27, non-fatal) and moves to cdn-b.
+    expect(codes.get('dashjs:download/27:503:false') ?? 0).toBeGreaterThan(0);
+    expect([...codes.keys()].filter((k) => k.startsWith('dashjs') && k.endsWith(':true'))).toEqual([]);
+    expect(codes.get('FAIL') ?? 0).toBe(0);
+    expect(moved.get('dashjs') ?? 0).toBeGreaterThan(100);
+    expect(moved.get('shaka') ?? 0).toBe(0);
+    // No stall errors from dash.js (stalls show as buffering, not errors).
+    expect([...codes.keys()].some((k) => k.startsWith('dashjs') && k.includes('bufferStalled'))).toBe(false);
+    const dashFra = dash.probes.pop!.over('cdn-a/fra', 3, 6).rebufferPct;
+    const shakaFra = shaka.probes.pop!.over('cdn-a/fra', 3, 6).rebufferPct;
+    expect(dashFra).toBeLessThan(5);
+    expect(shakaFra).toBeGreaterThan(30);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * `streamdrill play`: starts the stub stack and a fleet of real hls.js and Shaka viewers in headless
- * Chromium, prints a live QoE line per interval, and writes DIR/journal.jsonl and DIR/metrics.json.
+ * `streamdrill play`: starts the stub stack and a fleet of real viewers in headless Chromium (hls.js
+ * and Shaka by default; any player of the registry with `--cohorts player=…`, e.g. dash.js), prints
+ * a live QoE line per interval, and writes DIR/journal.jsonl and DIR/metrics.json.
  * The stack's control API is printed (and written to .streamdrill/stack.json) so a second shell can
  * inject faults with `streamdrill stack fault add ...` while it runs. Ctrl-C stops everything and
  * still writes the journal and the metrics.
@@ -24,6 +25,7 @@ import {
 } from '../../player-harness/cohorts.ts';
 import { parseWindow, REPORT_DIMENSIONS, summaryLine } from '../../player-harness/collector.ts';
 import { Harness } from '../../player-harness/harness.ts';
+import { PLAYER_IDS } from '../../players/registry.ts';
 import { STACK_FILE, STATE_DIR } from '../control-client.ts';
 import { InputError, UsageError } from '../errors.ts';
 import { Interrupt, sleepUnless } from '../lifecycle.ts';
@@ -86,13 +88,13 @@ export function registerPlay(program: Command): void {
   program
     .command('play')
     .description(
-      'Start the stack and a fleet of real hls.js and Shaka viewers; print live QoE; write the journal and metrics',
+      'Start the stack and a fleet of real viewers (hls.js and Shaka; dash.js with --cohorts player=dashjs); print live QoE; write the journal and metrics',
     )
     .option('--players <n>', 'real viewers (1 to 64)', parsePlayers, 12)
     .option('--duration <d>', 'how long to play (e.g. 90s, 2m)', parseDuration, 120_000)
     .option(
       '--cohorts <spec>',
-      'spread of viewers, e.g. "region=emea:2,na:1;player=hlsjs,shaka;device=desktop:2,tv:1;variant=clear:3,enc:1" (dimensions: region, isp, player, device, channel, variant)',
+      `spread of viewers, e.g. "region=emea:2,na:1;player=hlsjs,shaka;device=desktop:2,tv:1;variant=clear:3,enc:1" (dimensions: region, isp, player, device, channel, variant; players: ${PLAYER_IDS.join(', ')}, dash.js only when named)`,
     )
     .option('--out <dir>', 'where journal.jsonl and metrics.json go (default runs/play-<time>)')
     .option(

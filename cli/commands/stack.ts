@@ -9,6 +9,8 @@ import { isLoopback } from '../../core/http-guard.ts';
 import { unwatch, watch } from '../../core/watchdog.ts';
 import { FAULTS, faultModule, paramNames } from '../../faults/index.ts';
 import { Stack } from '../../origin-stub/stack.ts';
+import { ensurePageBuilt } from '../../player-harness/build.ts';
+import { PLAYERS, playerComponent } from '../../players/registry.ts';
 import { clean } from '../clean.ts';
 import { callControl, controlUrl, STACK_FILE, STATE_DIR } from '../control-client.ts';
 import { InputError, UsageError } from '../errors.ts';
@@ -88,11 +90,14 @@ export function registerStack(program: Command): void {
       'token the control API requires (generated when --host is not loopback; send it as Authorization: Bearer)',
     )
     .action(async (flags: { portBase?: number; host: string; seed: string; token?: string }) => {
+      // The one player page, served by the entry point for the playback URLs below.
+      const playerPage = await ensurePageBuilt({ log: (line) => process.stderr.write(`${line}\n`) });
       const s = await Stack.start({
         host: flags.host,
         seed: flags.seed,
         portBase: flags.portBase,
         ...(flags.token ? { controlToken: flags.token } : {}),
+        playerPage,
       });
       mkdirSync(STATE_DIR, { recursive: true });
       writeFileSync(
@@ -260,7 +265,7 @@ export function registerStack(program: Command): void {
   stack
     .command('deploy <component> <version>')
     .description(
-      'Record a deploy (encoder, packager, player-hlsjs, player-shaka); known-bad versions bring their defect',
+      `Record a deploy (encoder, packager, ${PLAYERS.map((p) => playerComponent(p.id)).join(', ')}); known-bad versions bring their defect`,
     )
     .addOption(control())
     .action(async (component: string, version: string, flags: { control?: string }) =>
@@ -310,24 +315,25 @@ export function describeStack(s: Stack): string {
   ];
   const region = Object.keys(s.topology.regions)[0]!;
   const isp = s.topology.regions[region]!.isps[0]!;
+  const devices = Object.keys(s.topology.deviceClasses);
+  const idWidth = Math.max(...PLAYERS.map((p) => p.id.length));
   for (const ch of s.entry.channels()) {
-    for (const [player, variant] of [
-      ['hlsjs', 'clear'],
-      ['shaka', 'enc'],
-    ] as const) {
+    // Every player of the registry, clear and encrypted in turn, on the device classes in turn.
+    PLAYERS.forEach(({ id: player }, k) => {
+      const variant = k % 2 === 0 ? 'clear' : 'enc';
       const q = new URLSearchParams({
         player,
         channel: ch.name,
         variant,
         region,
         isp,
-        device: player === 'shaka' ? 'tv' : 'desktop',
+        device: devices[k % devices.length]!,
         sid: `${player}-${ch.name}`,
       });
       lines.push(
-        `  ${player.padEnd(5)} ${ch.name.padEnd(6)} ${variant.padEnd(5)} ${s.linkUrl('viewer.entry')}/player?${q}`,
+        `  ${player.padEnd(idWidth)} ${ch.name.padEnd(6)} ${variant.padEnd(5)} ${s.linkUrl('viewer.entry')}/player?${q}`,
       );
-    }
+    });
   }
   lines.push(
     '',

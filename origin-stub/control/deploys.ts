@@ -1,5 +1,5 @@
 /**
- * The deploy registry: which version of each component (encoder, packager, players) is live, and
+ * The deploy registry: which version of each component (encoder, packager, each registered player) is live, and
  * the history that "roll back the last deploy" walks back through. A known-bad packager version
  * carries the fault it introduces (timestamp drift, segment gaps), applied through the fault
  * registry for as long as that version is live.
@@ -7,9 +7,15 @@
 import type { Clock } from '../../core/clock.ts';
 import type { HttpFaultInput } from '../../faults/index.ts';
 import type { FaultRegistry } from '../../faults/registry.ts';
+import { PLAYERS, type PlayerId, playerComponent } from '../../players/registry.ts';
 
-export const DEPLOY_COMPONENTS = ['encoder', 'packager', 'player-hlsjs', 'player-shaka'] as const;
-export type DeployComponent = (typeof DEPLOY_COMPONENTS)[number];
+/** The encoder, the packager and one `player-<id>` per registered player (players/registry.ts). */
+export type DeployComponent = 'encoder' | 'packager' | `player-${PlayerId}`;
+export const DEPLOY_COMPONENTS: readonly DeployComponent[] = [
+  'encoder',
+  'packager',
+  ...PLAYERS.map((p) => playerComponent(p.id)),
+];
 
 /** What a version does to the stream while it is live (none for a good version). */
 export type VersionDefect = HttpFaultInput;
@@ -17,8 +23,11 @@ export type VersionDefect = HttpFaultInput;
 export const DEFAULT_VERSIONS: Record<DeployComponent, string> = {
   encoder: '5.1.0',
   packager: '3.4.2',
-  'player-hlsjs': '1.7.4',
-  'player-shaka': '5.2.12',
+  // Each player's pinned library version (its traits).
+  ...(Object.fromEntries(PLAYERS.map((p) => [playerComponent(p.id), p.version])) as Record<
+    `player-${PlayerId}`,
+    string
+  >),
 };
 
 /** Versions known to be bad, with the defect each introduces (the catalogue scenarios deploy). */

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { Clock } from '../../core/clock.ts';
 import { zodIssuesLine } from '../../core/zod-message.ts';
 import type { FaultRegistry } from '../../faults/registry.ts';
+import { PLAYER_IDS } from '../../players/registry.ts';
 import type { LiveChannel } from '../packager/channels.ts';
 import type { LiveTiming } from '../packager/timeline.ts';
 import { routePop, type Topology } from '../topology.ts';
@@ -63,10 +64,7 @@ export function viewerSchema(t: Topology, channels: readonly string[]) {
       region: oneOf('region', Object.keys(t.regions)),
       isp: z.string().min(1),
       device: oneOf('device class', Object.keys(t.deviceClasses)).default(Object.keys(t.deviceClasses)[0]!),
-      player: z
-        .string()
-        .regex(/^[a-z0-9.-]{1,32}$/)
-        .default('hlsjs'),
+      player: oneOf('player', PLAYER_IDS).default(PLAYER_IDS[0]),
       sid: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a session id of letters, digits, _ . -'),
     })
     .superRefine((v, ctx) => {

@@ -4,12 +4,12 @@
  * (at most 5000 events, oldest dropped first).
  */
 import type { SessionEvent } from '../../core/events.ts';
-import type { BeaconBody } from './protocol.ts';
+import type { BeaconBody, EventSink } from './protocol.ts';
 
 const MAX_QUEUED = 5000;
 const KEEPALIVE_LIMIT = 60_000;
 
-export class Beacon {
+export class Beacon implements EventSink {
   private queue: SessionEvent[] = [];
   private timer: number | undefined;
   private inflight: Promise<void> = Promise.resolve();

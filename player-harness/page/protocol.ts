@@ -3,8 +3,12 @@
  * configuration, the beacon body and the page state tests read. Types only, shared by both sides.
  */
 import type { SessionEvent } from '../../core/events.ts';
+import type { PlayerId } from '../../players/registry.ts';
 
-export type PlayerName = 'hlsjs' | 'shaka';
+/** Where a viewer's session events go: the beacon to the collector, or the standalone page's log. */
+export interface EventSink {
+  push(e: SessionEvent): void;
+}
 
 export interface PathwayHost {
   cdn: string;
@@ -24,7 +28,8 @@ export interface ViewerConfig {
   sid: string;
   /** Base URL of the stack's entry point as viewers reach it. */
   entryUrl: string;
-  player: PlayerName;
+  /** A player of the registry (players/registry.ts). */
+  player: PlayerId;
   region: string;
   isp: string;
   device: string;
@@ -44,7 +49,7 @@ export interface BeaconBody {
 
 export interface ViewerState {
   sid: string;
-  player: PlayerName;
+  player: PlayerId;
   started: boolean;
   ended: string | null;
   stalled: boolean;

@@ -15,9 +15,8 @@
  *   request tells which pathway the session uses, so the request is labelled with the CDN it used.
  */
 import type { PlayerErrorInfo, SessionEvent, SessionEventType, SessionLabels } from '../../core/events.ts';
-import type { AdapterFactory, PlayerAdapter, Rendition, SessionInfo } from './adapters/adapter.ts';
-import type { Beacon } from './beacon.ts';
-import type { PathwayHost, ViewerConfig, ViewerState } from './protocol.ts';
+import type { AdapterFactory, PlayerAdapter, Rendition, SessionInfo } from '../../players/adapter.ts';
+import type { EventSink, PathwayHost, ViewerConfig, ViewerState } from './protocol.ts';
 
 type Data = NonNullable<SessionEvent['data']>;
 
@@ -48,7 +47,7 @@ export class Viewer {
 
   constructor(
     private readonly cfg: ViewerConfig,
-    private readonly beacon: Beacon,
+    private readonly beacon: EventSink,
     private readonly hosts: Record<string, PathwayHost>,
     private readonly factories: Record<string, AdapterFactory>,
     container: HTMLElement,

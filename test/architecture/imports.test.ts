@@ -14,6 +14,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 /** Production folders in import order: each may import itself and those before it. */
 const LAYERS = [
   'core',
+  'players',
   'proxy',
   'faults',
   'origin-stub',

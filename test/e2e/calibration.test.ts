@@ -1,7 +1,8 @@
 /**
  * Calibration: the same short fault scenarios played by real players (hls.js 1.7 and Shaka 5.2 in
  * headless Chromium on the real stub stack, `runReal`) and by model players (`runVirtual`), and
- * the figures that matter compared within stated tolerances:
+ * the figures that matter compared within stated tolerances — then the same three cases with every
+ * viewer, real and modelled, on dash.js 5.2 (the opt-in third player):
  *
  * - rebuffer ratio (stalled time / watch time over the scenario, CTA-2066 Stalled Time %), overall
  *   and per player — calibration-pop-503: cdn-a Frankfurt answers 503 to every segment for 30 s;
@@ -21,7 +22,7 @@
  *   start-failure window starts one step after the fault was applied; the real one at once.
  *
  * Fleets are small (6-8 viewers per run, one run at a time) and each real run lasts 20-60 s of
- * scenario time; the whole file takes ~2.5 minutes (~35 s more when the startup is re-measured).
+ * scenario time; the whole file takes ~5 minutes (~35 s more per startup re-measured).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,7 @@ import { runVirtual } from '../../drill/run-virtual.ts';
 import { loadRunbook } from '../../incident/runbook.ts';
 import { metricValue } from '../../metrics/catalogue.ts';
 import { type LabelFilter, MetricEngine } from '../../metrics/engine.ts';
+import { PLAYER_IDS, type PlayerId } from '../../players/registry.ts';
 import { DEFAULT_RULES, loadRules } from '../../rules/load.ts';
 import { type LoadedScenario, loadScenario } from '../../scenarios/load.ts';
 import { DEFAULT_CONSTANTS } from '../../simulator/constants.ts';
@@ -80,11 +82,14 @@ const VSF_WINDOW_MS = 7000;
 // --- Measuring a run from its journal ---------------------------------------------------------
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'scenarios');
+/** The default audience's players (hls.js and Shaka half and half, as the scenarios say). */
 const PLAYERS = ['hlsjs', 'shaka'] as const;
 
 interface Figures {
   rebufferRatio: number | null;
-  rebufferRatioBy: Record<(typeof PLAYERS)[number], number | null>;
+  rebufferRatioBy: Record<PlayerId, number | null>;
+  /** Distinct `player category/code fatal` of the run's player errors (what the players raised). */
+  errorCodes: string[];
   videoStartFailure: number | null;
   startAttempts: number;
   startupP50Ms: number | null;
@@ -126,7 +131,22 @@ function measure(events: JournalEvent[], mode: 'real' | 'virtual'): Figures {
   }
   return {
     rebufferRatio: ratio(),
-    rebufferRatioBy: { hlsjs: ratio({ player: 'hlsjs' }), shaka: ratio({ player: 'shaka' }) },
+    rebufferRatioBy: Object.fromEntries(PLAYER_IDS.map((p) => [p, ratio({ player: p })])) as Record<
+      PlayerId,
+      number | null
+    >,
+    errorCodes: [
+      ...new Set(
+        events
+          .filter((e) => e.type === 'session.playerError')
+          .map((e) => {
+            const err = (
+              e.data as { error: { player: string; category: string; code: string; fatal: boolean } }
+            ).error;
+            return `${err.player} ${err.category}/${err.code}${err.fatal ? ' fatal' : ''}`;
+          }),
+      ),
+    ].sort(),
     videoStartFailure: attempts > 0 ? failed / attempts : null,
     startAttempts: attempts,
     startupP50Ms: whole.startup.p50Ms,
@@ -149,8 +169,9 @@ const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`
 /** Prints the measured numbers (for the calibration table in docs/simulator.md). */
 function report(name: string, side: string, f: Figures): void {
   console.log(
-    `[calibration] ${name} ${side.padEnd(5)}: rebuffer ratio ${pct(f.rebufferRatio)} (hls.js ${pct(f.rebufferRatioBy.hlsjs)}, Shaka ${pct(f.rebufferRatioBy.shaka)}); ` +
-      `VSF ${pct(f.videoStartFailure)} of ${Math.round(f.startAttempts)} attempts; startup p50 ${f.startupP50Ms ?? '-'} ms of ${Math.round(f.starts)} starts`,
+    `[calibration] ${name} ${side.padEnd(5)}: rebuffer ratio ${pct(f.rebufferRatio)} (${PLAYER_IDS.map((p) => `${p} ${pct(f.rebufferRatioBy[p])}`).join(', ')}); ` +
+      `VSF ${pct(f.videoStartFailure)} of ${Math.round(f.startAttempts)} attempts; startup p50 ${f.startupP50Ms ?? '-'} ms of ${Math.round(f.starts)} starts; ` +
+      `errors: ${f.errorCodes.join('; ') || 'none'}`,
   );
 }
 
@@ -160,20 +181,31 @@ const inputs = async () => ({
   runbook: await loadRunbook(),
 });
 
-/** The scenario on real players (warm-up: time between the joins and scenario time 0). */
-async function realRun(name: string, warmupMs: number): Promise<Figures> {
+/**
+ * A calibration scenario, for one player when `player` is given: the same audience, faults and
+ * network, every viewer (real and model) on that player instead of the scenario's mix.
+ */
+async function load(name: string, player?: PlayerId): Promise<LoadedScenario> {
   const loaded = await loadScenario(join(FIXTURES, `${name}.yaml`));
+  if (!player) return loaded;
+  const population = { ...loaded.scenario.population, players: { [player]: 1 } };
+  return { ...loaded, scenario: { ...loaded.scenario, population } };
+}
+
+/** The scenario on real players (warm-up: time between the joins and scenario time 0). */
+async function realRun(name: string, warmupMs: number, player?: PlayerId): Promise<Figures> {
+  const loaded = await load(name, player);
   const { result, events } = await runReal({ ...(await inputs()), loaded, team: 'none', warmupMs });
   expect(result.endedBy).toBe('end');
   expect(result.errors).toEqual([]);
   const f = measure(events, 'real');
-  report(name, 'real', f);
+  report(player ? `${name} (${player})` : name, 'real', f);
   return f;
 }
 
 /** The same scenario on model players (warm-up undefined: the default 2 min of a steady audience). */
-async function modelRun(name: string, warmupMs?: number): Promise<Figures> {
-  const loaded = await loadScenario(join(FIXTURES, `${name}.yaml`));
+async function modelRun(name: string, warmupMs?: number, player?: PlayerId): Promise<Figures> {
+  const loaded = await load(name, player);
   const { result, events } = await runVirtual({
     ...(await inputs()),
     loaded: withoutNetworkSteps(loaded),
@@ -183,7 +215,7 @@ async function modelRun(name: string, warmupMs?: number): Promise<Figures> {
   });
   expect(result.errors).toEqual([]);
   const f = measure(events, 'virtual');
-  report(name, 'model', f);
+  report(player ? `${name} (${player})` : name, 'model', f);
   return f;
 }
 
@@ -253,6 +285,50 @@ describe('calibration: real players and model players agree', () => {
     for (let i = 0; i < STARTUP_REMEASURES; i++) {
       if (realStartup <= model.startupP50Ms! * STARTUP_FACTOR_TOLERANCE) break;
       realStartup = Math.min(realStartup, (await realRun('calibration-control', 0)).startupP50Ms!);
+    }
+    expectStartup(realStartup, model.startupP50Ms);
+  }, 150_000);
+});
+
+/**
+ * dash.js (opt-in, players/dashjs/traits.ts): the same three cases with every viewer on dash.js,
+ * real and modelled, within the same tolerances.
+ */
+describe('calibration: real dash.js and model dash.js agree', () => {
+  it('on a POP failing every segment for 30 s: rebuffer ratio', async () => {
+    const model = await modelRun('calibration-pop-503', undefined, 'dashjs');
+    const real = await realRun('calibration-pop-503', 15_000, 'dashjs');
+    expectClose('rebuffer ratio (dashjs)', real.rebufferRatio, model.rebufferRatio, REBUFFER_RATIO_TOLERANCE);
+  }, 180_000);
+
+  it('on a licence server answering 503 while viewers join: video start failure', async () => {
+    const model = await modelRun('calibration-licence-503', 0, 'dashjs');
+    const real = await realRun('calibration-licence-503', 0, 'dashjs');
+    expect(real.startAttempts).toBe(8 * 750);
+    expectClose(
+      'video start failure (dashjs)',
+      real.videoStartFailure,
+      model.videoStartFailure,
+      VSF_TOLERANCE,
+    );
+    expectClose('rebuffer ratio (dashjs)', real.rebufferRatio, model.rebufferRatio, REBUFFER_RATIO_TOLERANCE);
+  }, 120_000);
+
+  it('on a fault-free start: startup time, no rebuffering, no failures', async () => {
+    const model = await modelRun('calibration-control', 0, 'dashjs');
+    const real = await realRun('calibration-control', 0, 'dashjs');
+    expect(real.starts).toBe(6 * 1000);
+    expectClose('rebuffer ratio (dashjs)', real.rebufferRatio, model.rebufferRatio, REBUFFER_RATIO_TOLERANCE);
+    expectClose(
+      'video start failure (dashjs)',
+      real.videoStartFailure,
+      model.videoStartFailure,
+      VSF_TOLERANCE,
+    );
+    let realStartup = real.startupP50Ms!;
+    for (let i = 0; i < STARTUP_REMEASURES; i++) {
+      if (realStartup <= model.startupP50Ms! * STARTUP_FACTOR_TOLERANCE) break;
+      realStartup = Math.min(realStartup, (await realRun('calibration-control', 0, 'dashjs')).startupP50Ms!);
     }
     expectStartup(realStartup, model.startupP50Ms);
   }, 150_000);

@@ -49,7 +49,7 @@ describe('streamdrill stack', () => {
     ]) {
       expect(output).toContain(what);
     }
-    expect(output.match(/\/player\?player=(hlsjs|shaka)&channel=(news|sport)/g)?.length).toBe(4);
+    expect(output.match(/\/player\?player=(hlsjs|shaka|dashjs)&channel=(news|sport)/g)?.length).toBe(6);
     expect(existsSync(join(cwd, '.streamdrill', 'stack.json'))).toBe(true);
   });
 

@@ -5,7 +5,7 @@
  * twice within 10 s; any other fatal error ends the session.
  */
 import Hls, { type ErrorData, ErrorTypes, Events, type HlsConfig } from 'hls.js';
-import type { AdapterFactory, PlayerAdapter } from './adapter.ts';
+import type { AdapterFactory, PlayerAdapter } from '../adapter.ts';
 
 export const createHlsjs: AdapterFactory = (video, session, hooks): PlayerAdapter => {
   const t0 = performance.now();

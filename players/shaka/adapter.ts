@@ -7,7 +7,7 @@
  * Retries are bounded by retryParameters (3 attempts, 1 s base delay with backoff, 10 s timeout).
  */
 import shakaModule from 'shaka-player/dist/shaka-player.dash.js';
-import type { AdapterFactory, PlayerAdapter } from './adapter.ts';
+import type { AdapterFactory, PlayerAdapter } from '../adapter.ts';
 
 // The compiled build is CommonJS: bundlers hand the namespace itself to a default import, while
 // TypeScript (NodeNext) types it as `{ default: shaka }`. Take whichever is there.

@@ -5,7 +5,7 @@
  * (`viewer.ts`) turns those plus the media element's state into CTA-2066 session events, the same
  * way for every player.
  */
-import type { PlayerErrorInfo } from '../../../core/events.ts';
+import type { PlayerErrorInfo } from '../core/events.ts';
 
 export interface SessionInfo {
   sid: string;
